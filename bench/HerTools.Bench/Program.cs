@@ -1,0 +1,20 @@
+namespace HerTools.Bench;
+
+/// <summary>One entry point for every benchmark: <c>dotnet run -c Release --project bench/HerTools.Bench -- NAME [options]</c>.
+/// Each figure is printed as <c>name=value</c> on its own line, units in the name.</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, Func<BenchArgs, int>> Benchmarks = new(StringComparer.Ordinal)
+    {
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || !Benchmarks.TryGetValue(args[0], out var run))
+        {
+            Console.Error.WriteLine($"usage: HerTools.Bench NAME [--option value ...]; NAME one of: {string.Join(", ", Benchmarks.Keys.Order())}");
+            return 2;
+        }
+        return run(new BenchArgs(args.Skip(1).ToArray()));
+    }
+}
