@@ -139,6 +139,36 @@ public class EnvCheckerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => EnvChecker.Check(new PointGoalEnv(), episodes: 0));
     }
 
+    [Fact]
+    public void A_ComputeTruncated_that_reads_the_live_episode_clock_is_flagged()
+    {
+        // The batch call comes after the episodes, when the clock has moved on: a relabeled transition in
+        // the replay buffer would get the clock of whatever episode is running, not its own.
+        var report = EnvChecker.Check(new ClockTruncatedPointGoal());
+        Assert.Equal([EnvChecker.BatchCheck], report.Violations.Select(v => v.Check).Distinct());
+        Assert.Equal(
+            "step 50 of episode 1: ComputeTruncated on all 250 played transitions at once (no infos, as the replay buffer calls it) gives false for this row, but true for the row alone",
+            report.Violations[0].Message);
+    }
+
+    /// <summary>PointGoal-v0 with the batched truncation it used to have: every row gets the current clock's answer.</summary>
+    private sealed class ClockTruncatedPointGoal : IGoalEnv, IComputesTruncated
+    {
+        private readonly PointGoalEnv _env = new();
+        public string Id => _env.Id;
+        public GoalObservationSpace ObservationSpace => _env.ObservationSpace;
+        public Box ActionSpace => _env.ActionSpace;
+        public int MaxEpisodeSteps => _env.MaxEpisodeSteps;
+        public GoalObservation Reset(ulong? seed = null) => _env.Reset(seed);
+        public StepResult Step(ReadOnlySpan<float> action) => _env.Step(action);
+        public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
+            _env.ComputeReward(achievedGoals, desiredGoals, infos, rewards);
+        public void ComputeTruncated(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<bool> truncated) =>
+            truncated.Fill(_env.ElapsedSteps >= _env.MaxEpisodeSteps);
+        public void WriteState(BinaryWriter writer) => _env.WriteState(writer);
+        public void ReadState(BinaryReader reader) => _env.ReadState(reader);
+    }
+
     /// <summary>
     /// A tiny goal environment with one deliberate fault at a time. Observation [c], achieved [c], desired [g]:
     /// c counts steps from 0 (+1 a step), g is 100 + a draw of 0..9 so it is never reached; 4 steps an episode.

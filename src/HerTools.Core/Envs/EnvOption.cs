@@ -9,9 +9,12 @@ namespace HerTools.Core.Envs;
 /// </summary>
 public sealed record EnvOption(string Name, EnvOptionType Type, object? Default, string Description)
 {
+    /// <summary>Smallest accepted value (inclusive) of an Int or Double option; null for no bound.</summary>
     public double? Minimum { get; init; }
+    /// <summary>Largest accepted value (inclusive) of an Int or Double option; null for no bound.</summary>
     public double? Maximum { get; init; }
 
+    /// <summary>True when there is no default: <see cref="EnvRegistry.Make"/> refuses to make the environment without it.</summary>
     public bool IsRequired => Default is null;
 
     /// <summary>

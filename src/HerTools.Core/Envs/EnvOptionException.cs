@@ -11,6 +11,8 @@ public sealed class EnvOptionException : HerToolsException
         OptionName = optionName;
     }
 
+    /// <summary>The environment the option was given to.</summary>
     public string EnvId { get; }
+    /// <summary>The option as the caller spelled it (for an unknown option, the unknown name).</summary>
     public string OptionName { get; }
 }

@@ -11,7 +11,9 @@ public sealed class UnknownEnvironmentException : HerToolsException
         RegisteredIds = registeredIds;
     }
 
+    /// <summary>The id asked for.</summary>
     public string Id { get; }
+    /// <summary>Every id registered when the error was raised, in order.</summary>
     public IReadOnlyList<string> RegisteredIds { get; }
 
     private static string Describe(string id, IReadOnlyList<string> registeredIds)
