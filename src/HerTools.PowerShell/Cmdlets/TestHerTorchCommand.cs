@@ -25,18 +25,29 @@ public sealed class TestHerTorchCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        int leftColumns = ColumnCount(Left, nameof(Left));
+        int rightColumns = ColumnCount(Right, nameof(Right));
+        if (leftColumns != Right.Length)
+        {
+            // Checked here because TorchSharp 0.107's native matmul does not catch libtorch's shape error:
+            // a mismatch would abort the whole pwsh process instead of raising an exception.
+            Fail(new ArgumentException(
+                $"Left has {leftColumns} columns but Right has {Right.Length} rows; they cannot be multiplied."),
+                "ShapeMismatch", ErrorCategory.InvalidArgument);
+        }
+
         double[][] product;
         try
         {
             using var scope = NewDisposeScope();
-            Tensor left = ToTensor(Left, nameof(Left));
-            Tensor right = ToTensor(Right, nameof(Right));
-            product = ToRows(matmul(left, right));
+            Tensor left = tensor(Left.SelectMany(row => row).ToArray(), [Left.Length, leftColumns], dtype: ScalarType.Float64);
+            Tensor right = tensor(Right.SelectMany(row => row).ToArray(), [Right.Length, rightColumns], dtype: ScalarType.Float64);
+            product = matmul(left, right).data<double>().ToArray().Chunk(rightColumns).ToArray();
         }
         catch (Exception exception) when (exception is not PipelineStoppedException)
         {
-            // Shape mismatches and a native backend that fails to load both end here, with torch's own message.
-            ThrowTerminatingError(new ErrorRecord(exception, "TorchFailed", ErrorCategory.InvalidOperation, null));
+            // A native backend that fails to load ends here, with TorchSharp's own explanation.
+            Fail(exception, "TorchFailed", ErrorCategory.InvalidOperation);
             return;
         }
 
@@ -46,18 +57,17 @@ public sealed class TestHerTorchCommand : PSCmdlet
             TorchSharpVersion: typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown"));
     }
 
-    private static Tensor ToTensor(double[][] rows, string parameterName)
+    private int ColumnCount(double[][] rows, string parameterName)
     {
         int columns = rows[0]?.Length ?? 0;
         if (columns == 0 || rows.Any(row => row is null || row.Length != columns))
-            throw new ArgumentException("Every row must have the same, non-zero number of columns.", parameterName);
-        double[] flat = rows.SelectMany(row => row).ToArray();
-        return tensor(flat, [rows.Length, columns], dtype: ScalarType.Float64);
+        {
+            Fail(new ArgumentException($"Every row of {parameterName} must have the same, non-zero number of columns.", parameterName),
+                "RaggedMatrix", ErrorCategory.InvalidArgument);
+        }
+        return columns;
     }
 
-    private static double[][] ToRows(Tensor matrix)
-    {
-        int columns = (int)matrix.shape[1];
-        return matrix.data<double>().ToArray().Chunk(columns).ToArray();
-    }
+    private void Fail(Exception exception, string errorId, ErrorCategory category) =>
+        ThrowTerminatingError(new ErrorRecord(exception, errorId, category, null));
 }
