@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using HerTools.Core.Envs;
 using HerTools.Core.Randomness;
@@ -21,13 +22,13 @@ namespace HerTools.Core.Replay;
 /// desired goal is kept once per episode, <c>terminated</c>/<c>truncated</c> as bits of one byte per row.
 /// Rewards are not stored: they are a pure function of (achieved goal, desired goal), so every sampled
 /// reward is recomputed, relabeled or not.</para>
-/// <para>Capacity counts transitions. When a new step would exceed it, the oldest whole episode goes.
-/// The rows form a ring of episodes; an episode never wraps around the end of the array (the
-/// tail is skipped instead), so the rows are sized for <c>capacity</c> transitions in episodes of
-/// <see cref="MaxEpisodeSteps"/> steps, plus one extra state row per episode and one skipped tail.
-/// Episodes much shorter than that use more rows per transition, and the episode table holds four
-/// times as many episodes as full-length ones would need, so with a mean episode length under about
-/// a quarter of <see cref="MaxEpisodeSteps"/> fewer than <c>capacity</c> transitions are kept.</para>
+/// <para>Capacity counts transitions: when a new step would exceed it, the oldest whole episode goes.
+/// The rows form a ring of episodes. An episode never wraps around the end of the array (the tail is
+/// skipped instead) and takes one row more than its steps, so the rows are sized for <c>capacity</c>
+/// transitions in episodes of <see cref="MaxEpisodeSteps"/> (T) steps; when the ring needs the rows of
+/// the oldest episode, that episode goes too. With shorter episodes (mean length L) slightly fewer
+/// transitions fit, about <c>capacity (1 + 1/T) / (1 + 1/L)</c> (98% for L = T/2 = 25), and the
+/// episode table keeps at most <c>4 capacity / T</c> episodes, which binds when L is under T/4.</para>
 /// <para>The episode in progress is stored and sampled like the others; its goals are only those it
 /// has reached so far.</para>
 /// </remarks>
@@ -77,6 +78,8 @@ public sealed class HerReplayBuffer
     private float[] _sampledAchievedGoals = [];
     private float[] _sampledDesiredGoals = [];
     private bool[] _sampledTerminated = [];
+    private int[] _sampledRows = [];
+    private int[] _sampledGoals = [];
 
     /// <summary>Creates an empty buffer; every array is allocated here.</summary>
     /// <param name="capacity">Transitions kept; the oldest episodes go first when it is reached. At least <paramref name="maxEpisodeSteps"/>.</param>
@@ -165,7 +168,7 @@ public sealed class HerReplayBuffer
         (long)_rows.Length * sizeof(float) + _stepFlags.Length
         + (long)(_episodeFirstRow.Length + _episodeLastRow.Length + _blockEpisodeSlot.Length + _blockEpisodeSerial.Length) * sizeof(int)
         + (long)(_episodeDesiredGoal.Length + _sampledAchievedGoals.Length + _sampledDesiredGoals.Length) * sizeof(float)
-        + _sampledTerminated.Length;
+        + _sampledTerminated.Length + (long)(_sampledRows.Length + _sampledGoals.Length) * sizeof(int);
 
     /// <summary><see cref="AllocatedBytes"/> per transition of <see cref="Capacity"/>.</summary>
     public double BytesPerTransition => (double)AllocatedBytes / Capacity;
@@ -328,27 +331,46 @@ public sealed class HerReplayBuffer
         ref float achievedGoals = ref MemoryMarshal.GetArrayDataReference(_sampledAchievedGoals);
         ref float desiredGoals = ref MemoryMarshal.GetArrayDataReference(_sampledDesiredGoals);
         ref bool terminated = ref MemoryMarshal.GetArrayDataReference(_sampledTerminated);
+        ref int sampledRows = ref MemoryMarshal.GetArrayDataReference(_sampledRows);
+        ref int sampledGoals = ref MemoryMarshal.GetArrayDataReference(_sampledGoals);
 
+        // 1. Draw the transitions and their goals, as indices only, and ask for the rows' cache lines. The rows
+        //    (megabytes, read at random) are only read in the second loop, by which time the lines have arrived:
+        //    in one loop every row read would stall the draws that follow it (twice slower at a million rows).
         int relabeled = 0;
         for (int i = 0; i < batchSize; i++)
         {
             int row;
+            byte flags;
             do
             {
-                row = firstLiveRow + rng.NextInt(liveRows);
+                row = firstLiveRow + NextBelow(rng, liveRows);
                 if (row >= rowCapacity) row -= rowCapacity;
-            } while ((Unsafe.Add(ref stepFlags, row) & StepStored) == 0);
+                flags = Unsafe.Add(ref stepFlags, row);
+            } while ((flags & StepStored) == 0);
 
             int slot = EpisodeSlotOf(row, newestLastRow);
-            ref float goal = ref Unsafe.Add(ref episodeGoals, slot * goalSize);
+            // A goal is an offset into the rows (relabeled) or, bit-complemented, into the episodes' desired goals.
+            int goalAt = ~(slot * goalSize);
             if (rng.NextDouble() < herRatio)
             {
-                int goalRow = SelectGoalRow(row, _episodeFirstRow[slot], _episodeLastRow[slot], rng);
-                goal = ref Unsafe.Add(ref rows, goalRow * rowStride + observationSize);
+                goalAt = SelectGoalRow(row, _episodeFirstRow[slot], _episodeLastRow[slot], rng) * rowStride + observationSize;
                 relabeled++;
             }
+            Unsafe.Add(ref sampledRows, i) = row;
+            Unsafe.Add(ref sampledGoals, i) = goalAt;
+            Prefetch(ref Unsafe.Add(ref rows, row * rowStride), rowStride * 2);
+            if (goalAt >= 0) Prefetch(ref Unsafe.Add(ref rows, goalAt), goalSize);
+            Unsafe.Add(ref terminated, i) = (flags & StepTerminated) != 0;
+        }
 
-            ref float state = ref Unsafe.Add(ref rows, row * rowStride);
+        // 2. Assemble the batch: observation ++ goal, now and next, the action, and the goal pair the reward is
+        //    computed from (the goal the transition reached, its next achieved goal, against the goal it pursued).
+        for (int i = 0; i < batchSize; i++)
+        {
+            int goalAt = Unsafe.Add(ref sampledGoals, i);
+            ref float goal = ref goalAt >= 0 ? ref Unsafe.Add(ref rows, goalAt) : ref Unsafe.Add(ref episodeGoals, ~goalAt);
+            ref float state = ref Unsafe.Add(ref rows, Unsafe.Add(ref sampledRows, i) * rowStride);
             ref float nextState = ref Unsafe.Add(ref state, rowStride);
             ref float input = ref Unsafe.Add(ref inputs, i * inputSize);
             ref float nextInput = ref Unsafe.Add(ref nextInputs, i * inputSize);
@@ -357,10 +379,8 @@ public sealed class HerReplayBuffer
             Copy(ref nextState, ref nextInput, observationSize);
             Copy(ref goal, ref Unsafe.Add(ref nextInput, observationSize), goalSize);
             Copy(ref Unsafe.Add(ref state, observationSize + goalSize), ref Unsafe.Add(ref actions, i * actionSize), actionSize);
-            // The reward of a transition is that of the goal it reached (next achieved goal) against the goal it pursued.
             Copy(ref Unsafe.Add(ref nextState, observationSize), ref Unsafe.Add(ref achievedGoals, i * goalSize), goalSize);
             Copy(ref goal, ref Unsafe.Add(ref desiredGoals, i * goalSize), goalSize);
-            Unsafe.Add(ref terminated, i) = (Unsafe.Add(ref stepFlags, row) & StepTerminated) != 0;
         }
 
         var achieved = _sampledAchievedGoals.AsSpan(0, batchSize * goalSize);
@@ -393,9 +413,9 @@ public sealed class HerReplayBuffer
     private int SelectGoalRow(int row, int firstRow, int lastRow, Rng rng) => Strategy switch
     {
         // Steps t..T-1 of the episode: the transition's own next goal counts, so there always is one.
-        GoalSelectionStrategy.Future => row + 1 + rng.NextInt(lastRow - row),
+        GoalSelectionStrategy.Future => row + 1 + NextBelow(rng, lastRow - row),
         GoalSelectionStrategy.Final => lastRow,
-        _ => firstRow + 1 + rng.NextInt(lastRow - firstRow), // Episode
+        _ => firstRow + 1 + NextBelow(rng, lastRow - firstRow), // Episode
     };
 
     /// <summary>
@@ -420,6 +440,28 @@ public sealed class HerReplayBuffer
         return slot;
     }
 
+    /// <summary><see cref="Rng.NextInt"/> (Lemire's unbiased bounded draw, the same numbers), inlined into the sampling loop; <paramref name="n"/> &gt; 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextBelow(Rng rng, int n)
+    {
+        ulong m = (ulong)(uint)rng.NextUInt64() * (ulong)n;
+        if ((uint)m < (uint)n)
+        {
+            uint threshold = (uint)(-n) % (uint)n;
+            while ((uint)m < threshold) m = (ulong)(uint)rng.NextUInt64() * (ulong)n;
+        }
+        return (int)(m >> 32);
+    }
+
+    /// <summary>Asks the processor to start loading <paramref name="count"/> floats from <paramref name="at"/> (a hint: nothing is read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref float at, int count)
+    {
+        if (!Sse.IsSupported) return;
+        Sse.Prefetch0(Unsafe.AsPointer(ref at));
+        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, count - 1)));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(ref float from, ref float to, int count)
     {
@@ -432,6 +474,8 @@ public sealed class HerReplayBuffer
         _sampledAchievedGoals = new float[batchSize * GoalSize];
         _sampledDesiredGoals = new float[batchSize * GoalSize];
         _sampledTerminated = new bool[batchSize];
+        _sampledRows = new int[batchSize];
+        _sampledGoals = new int[batchSize];
     }
 
     private void MarkAllBlocksStale() => Array.Fill(_blockEpisodeSerial, _oldestSerial - 1);
@@ -443,7 +487,8 @@ public sealed class HerReplayBuffer
     /// restores a buffer that samples and stores exactly as this one would. Layout (little-endian):
     /// <c>"HTREPLAY"</c>, int32 format version, int64 payload length, payload, uint64 FNV-1a checksum of the payload.
     /// The payload gives the environment id and shapes, the ring state, then each live episode, oldest first:
-    /// first row, last row, desired goal, its rows and their step flags.
+    /// first row, last row, desired goal, its rows and their step flags. The strategy and HER ratio are sampling
+    /// settings, not part of the file. Writes about <see cref="AllocatedBytes"/> for a full buffer.
     /// </summary>
     public void Save(Stream stream)
     {
