@@ -135,7 +135,7 @@ public sealed record SweepDefinition
     private const int MaxLabelLength = 80;
 
     /// <summary><c>r007-her_ratio=0.5-n_bits=20-seed=1</c>: the index keeps ids unique and sorted, the rest says what the run is.
-    /// Keys appear by their last segment; long random reals are shortened (the run's overrides keep every digit).</summary>
+    /// Keys appear by their last segment; long reals (random draws) are shortened to 4 digits (the run's overrides keep every digit).</summary>
     private static string RunIdOf(int index, int width, IReadOnlyList<SweepOverride> point, ulong seed)
     {
         var parts = point.Select(o => o.Key[(o.Key.LastIndexOf('.') + 1)..] + "=" + ShortValue(o.Value)).ToList();
@@ -150,7 +150,7 @@ public sealed record SweepDefinition
     }
 
     private static string ShortValue(string value) =>
-        value.Contains('.') && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+        value.Length > 8 && value.Contains('.') && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
             ? d.ToString("G4", CultureInfo.InvariantCulture) : value;
 
     private static string Sanitize(string text)
