@@ -391,9 +391,9 @@ internal sealed class TrainingRun : IDisposable
     private void ReadState(Stream stream, string path)
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        if (r.ReadUInt32() != StateMagic) throw new CheckpointException(path, StateFile, "not a HerTools run state file");
+        if (r.ReadUInt32() != StateMagic) throw new CheckpointException(path, StateFile, CheckpointProblem.Malformed, "not a HerTools run state file");
         int version = r.ReadInt32();
-        if (version != StateVersion) throw new CheckpointException(path, StateFile, $"run state version {version} is not supported (this version reads {StateVersion})");
+        if (version != StateVersion) throw new CheckpointException(path, StateFile, CheckpointProblem.UnsupportedFormat, $"run state version {version} is not supported (this version reads {StateVersion})");
         _timesteps = r.ReadInt64(); _episodes = r.ReadInt64(); _gradientSteps = r.ReadInt64(); _cycles = r.ReadInt64();
         _stepsSinceTrain = r.ReadInt64(); _cycleEpisodes = r.ReadInt32();
         _episodeReturn = r.ReadDouble(); _episodeLength = r.ReadInt32();
