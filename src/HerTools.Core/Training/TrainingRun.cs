@@ -334,7 +334,7 @@ internal sealed class TrainingRun : IDisposable
             if (_config.Checkpoint.KeepBest)
             {
                 ThrowIfWeightsNotFinite();
-                _bestCheckpoint = WriteCheckpoint("best", _config.Checkpoint.BestSaveReplayBuffer);
+                _bestCheckpoint = WriteCheckpoint(CheckpointStore.BestName, _config.Checkpoint.BestSaveReplayBuffer);
             }
         }
         _clock.Start();
@@ -352,7 +352,7 @@ internal sealed class TrainingRun : IDisposable
     {
         _clock.Stop();
         ThrowIfWeightsNotFinite();
-        _lastCheckpoint = WriteCheckpoint($"step_{_timesteps}", _config.Checkpoint.SaveReplayBuffer);
+        _lastCheckpoint = WriteCheckpoint(CheckpointStore.StepName(_timesteps), _config.Checkpoint.SaveReplayBuffer);
         _store!.ApplyRetention(_config.Checkpoint.KeepLast);
         _clock.Start();
     }
@@ -366,8 +366,10 @@ internal sealed class TrainingRun : IDisposable
             new(StateFile, WriteState),
         };
         if (withBuffer) files.Add(new CheckpointFile(ReplayFile, _buffer.Save));
-        var summary = new CheckpointSummary(_runId, _timesteps, _episodes, _config.Env.Id, _config.Algo, _lastEval, _bestEval, withBuffer,
-            new Dictionary<string, string> { ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash });
+        var summary = new CheckpointSummary(_runId, _timesteps, _episodes, _config.Env.Id, _config.Algo, _lastEval, _bestEval, withBuffer)
+        {
+            Extra = new Dictionary<string, string> { ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash },
+        };
         return _store!.Save(name, summary, files);
     }
 
