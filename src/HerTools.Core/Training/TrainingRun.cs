@@ -192,6 +192,7 @@ internal sealed class TrainingRun : IDisposable
         {
             // The end of the budget always has an evaluation and a checkpoint, scheduled or not.
             if (_lastEvalStep != _timesteps) Evaluate();
+            SaveBestIfPending();
             SaveCheckpoint();
         }
         else
@@ -237,6 +238,7 @@ internal sealed class TrainingRun : IDisposable
 
         if (_config.Eval.EvalFreq > 0 ? _timesteps % _config.Eval.EvalFreq == 0 : epochEnded) Evaluate();
         if (_timesteps % _config.Log.LogInterval == 0) Log();
+        SaveBestIfPending();
         if (_config.Checkpoint.CheckpointFreq > 0 && _timesteps % _config.Checkpoint.CheckpointFreq == 0 && _timesteps < _config.TotalTimesteps)
             SaveCheckpoint();
     }
@@ -331,12 +333,21 @@ internal sealed class TrainingRun : IDisposable
         if (_bestEval is null || result.SuccessRate > _bestEval)
         {
             _bestEval = result.SuccessRate;
-            if (_config.Checkpoint.KeepBest)
-            {
-                ThrowIfWeightsNotFinite();
-                _bestCheckpoint = WriteCheckpoint(CheckpointStore.BestName, _config.Checkpoint.BestSaveReplayBuffer);
-            }
+            // Written once the step is complete (after its log row), so the copy resumes like any checkpoint.
+            _bestPending = _config.Checkpoint.KeepBest;
         }
+        _clock.Start();
+    }
+
+    private bool _bestPending;
+
+    private void SaveBestIfPending()
+    {
+        if (!_bestPending) return;
+        _bestPending = false;
+        _clock.Stop();
+        ThrowIfWeightsNotFinite();
+        _bestCheckpoint = WriteCheckpoint(CheckpointStore.BestName, _config.Checkpoint.BestSaveReplayBuffer);
         _clock.Start();
     }
 
