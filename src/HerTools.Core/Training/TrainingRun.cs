@@ -61,7 +61,7 @@ internal sealed class TrainingRun : IDisposable
         _actionSize = _env.ActionSpace.Size;
         var algorithm = AlgorithmRegistry.Get(config.Algo);
         _buffer = new HerReplayBuffer(config.Ddpg.BufferSize, _observationSize, _goalSize, _actionSize, _env.MaxEpisodeSteps,
-            GoalSelectionStrategyParser.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, _env);
+            GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, _env);
         _actionRng = Rng.ForStream(config.Seed, "actions");
         _noiseRng = Rng.ForStream(config.Seed, "noise");
         _sampleRng = Rng.ForStream(config.Seed, "sampling");
