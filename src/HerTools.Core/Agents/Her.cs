@@ -46,7 +46,16 @@ public sealed class Her : IGoalPolicy, IDisposable
 
     public void UpdateTargets() => Learner.UpdateTargets();
     public bool WeightsAreFinite() => Learner.WeightsAreFinite();
-    public void Save(Stream stream) => Learner.Save(stream);
-    public void Load(Stream stream) => Learner.Load(stream);
+    public void Save(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        Learner.Save(writer);
+    }
+
+    public void Load(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        Learner.Load(reader);
+    }
     public void Dispose() => Learner.Dispose();
 }

@@ -480,8 +480,8 @@ internal sealed class TrainingRun : IDisposable
     private static DdpgOptions DdpgOptionsFrom(HerConfig c) => new()
     {
         HiddenSizes = c.Ddpg.HiddenSizes, Activation = c.Ddpg.Activation,
-        ActorLr = c.Ddpg.ActorLr, CriticLr = c.Ddpg.CriticLr, Tau = c.Ddpg.Tau, Gamma = c.Ddpg.Gamma,
-        ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, NormClip = c.Ddpg.NormClip,
+        ActorLearningRate = c.Ddpg.ActorLr, CriticLearningRate = c.Ddpg.CriticLr, Tau = c.Ddpg.Tau, Gamma = c.Ddpg.Gamma,
+        ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, NormalizerClipRange = (float)c.Ddpg.NormClip,
         Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
     };
 
