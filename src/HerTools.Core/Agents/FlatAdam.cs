@@ -1,0 +1,67 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HerTools.Core.Agents;
+
+/// <summary>
+/// Adam over one flat parameter tensor and its flat gradient: the same arithmetic, op for op, as
+/// TorchSharp's <c>torch.optim.Adam</c> (no weight decay, no amsgrad), but one native call per
+/// op for a whole network instead of one per parameter tensor, and a state (step count and the
+/// two moment vectors) that saves and loads bit-exactly.
+/// </summary>
+internal sealed class FlatAdam : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    private readonly Tensor _parameters;
+    private readonly Tensor _gradients;
+    private readonly Tensor _expAvg;
+    private readonly Tensor _expAvgSq;
+
+    public FlatAdam(Tensor parameters, Tensor gradients, double learningRate)
+    {
+        _parameters = parameters;
+        _gradients = gradients;
+        LearningRate = learningRate;
+        _expAvg = torch.zeros_like(parameters).DetachFromDisposeScope();
+        _expAvgSq = torch.zeros_like(parameters).DetachFromDisposeScope();
+    }
+
+    public double LearningRate { get; }
+
+    /// <summary>Steps taken; the bias corrections depend on it, so it is part of the state.</summary>
+    public long Steps { get; private set; }
+
+    public void Step()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Steps++;
+        double biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
+        double biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
+        _expAvg.mul_(Beta1).add_(_gradients, alpha: 1 - Beta1);
+        _expAvgSq.mul_(Beta2).addcmul_(_gradients, _gradients, value: 1 - Beta2);
+        var denominator = (_expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
+        _parameters.addcdiv_(_expAvg, denominator, value: -LearningRate / biasCorrection1);
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Steps);
+        TensorIo.WriteFloats(writer, _expAvg);
+        TensorIo.WriteFloats(writer, _expAvgSq);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        Steps = reader.ReadInt64();
+        TensorIo.ReadFloats(reader, _expAvg, "Adam first moment");
+        TensorIo.ReadFloats(reader, _expAvgSq, "Adam second moment");
+    }
+
+    public void Dispose()
+    {
+        _expAvg.Dispose();
+        _expAvgSq.Dispose();
+    }
+}
