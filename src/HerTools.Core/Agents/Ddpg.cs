@@ -45,6 +45,9 @@ public sealed class Ddpg : IDisposable
     private readonly bool _clipReturn, _normalize;
     private readonly int _threads;
     private readonly Tensor _tau;
+    // Scalar operands made once: TorchSharp frees a Scalar converted from a number only in its
+    // finalizer, and such leftovers fragment the native heap (see FlatAdam).
+    private readonly Scalar _one = 1, _zero = 0f, _minReturnScalar, _actionL2Scalar;
     // Act's one input row, on the CPU and as a tensor, reused by every call.
     private readonly float[] _actRow;
     private readonly Tensor _actInput;
@@ -103,6 +106,8 @@ public sealed class Ddpg : IDisposable
         ObservationNormalizer = new Normalizer(observationSize, options.NormalizerClipRange, options.NormalizerEpsilon);
         GoalNormalizer = new Normalizer(goalSize, options.NormalizerClipRange, options.NormalizerEpsilon);
         _tau = torch.tensor((float)options.Tau).DetachFromDisposeScope();
+        _minReturnScalar = _minReturn;
+        _actionL2Scalar = _actionL2;
         _actRow = new float[InputSize];
         _actInput = torch.zeros(1, InputSize, dtype: float32).DetachFromDisposeScope();
     }
@@ -166,14 +171,14 @@ public sealed class Ddpg : IDisposable
         {
             var nextActions = _actorTarget.forward(b.NextInputs).tanh_();
             var nextQ = _criticTarget.forward(torch.cat([b.NextInputs, nextActions], 1));
-            target = torch.addcmul(b.Rewards, b.Discounts, nextQ, value: 1);
-            if (_clipReturn) target.clamp_(_minReturn, 0f);
+            target = torch.addcmul(b.Rewards, b.Discounts, nextQ, value: _one);
+            if (_clipReturn) target.clamp_(_minReturnScalar, _zero);
         }
 
         // Critic: regress Q(s, a) on the target.
         var q = _critic.forward(b.InputsAndActions);
         var criticLoss = nn.functional.mse_loss(q, target);
-        _critic.FlatGradients!.zero_();
+        _critic.ZeroGradients();
         criticLoss.backward();
         _criticOptimizer.Step();
 
@@ -185,8 +190,8 @@ public sealed class Ddpg : IDisposable
         {
             var actions = _actor.forward(b.Inputs).tanh();
             actorLoss = -_critic.forward(torch.cat([b.Inputs, actions], 1)).mean();
-            if (_actionL2 > 0) actorLoss = actorLoss + _actionL2 * actions.square().mean();
-            _actor.FlatGradients!.zero_();
+            if (_actionL2 > 0) actorLoss = actorLoss.add((actions * actions).mean(), alpha: _actionL2Scalar);
+            _actor.ZeroGradients();
             actorLoss.backward();
             _actorOptimizer.Step();
         }
@@ -196,7 +201,7 @@ public sealed class Ddpg : IDisposable
         }
 
         using var noGrad = torch.no_grad();
-        return new UpdateStats(criticLoss.item<float>(), actorLoss.item<float>(), q.mean().item<float>());
+        return new UpdateStats(ReadScalar(criticLoss), ReadScalar(actorLoss), ReadScalar(q.mean()));
     }
 
     /// <summary>Polyak averaging: every target parameter moves <c>tau</c> of the way to its online one.</summary>
@@ -282,10 +287,14 @@ public sealed class Ddpg : IDisposable
         _criticTarget.Dispose();
         _tau.Dispose();
         _actInput.Dispose();
+        foreach (var scalar in (Scalar[])[_one, _zero, _minReturnScalar, _actionL2Scalar]) scalar.Dispose();
     }
 
     private string Layout() =>
         $"observation {ObservationSize}, goal {GoalSize}, action {ActionSize}, hidden [{string.Join(", ", Options.HiddenSizes)}], {Options.Activation}";
+
+    // item<T>() builds an accessor and a pinned stride array per call; the bytes span reads the value in place.
+    private static float ReadScalar(Tensor scalar) => MemoryMarshal.Cast<byte, float>(scalar.bytes)[0];
 
     private void EnsureThreadCount()
     {

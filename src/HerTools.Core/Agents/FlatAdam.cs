@@ -8,6 +8,12 @@ namespace HerTools.Core.Agents;
 /// TorchSharp's <c>torch.optim.Adam</c> (no weight decay, no amsgrad), but one native call per
 /// op for a whole network instead of one per parameter tensor, and a state (step count and the
 /// two moment vectors) that saves and loads bit-exactly.
+/// <para>
+/// Every scalar operand is a <see cref="Scalar"/> made and disposed here: TorchSharp frees the native
+/// scalar a <c>double</c> converts to only in its finalizer, and those small native objects, scattered
+/// among freed activation buffers, kept the native heap of a long run from being reused (RSS grew by
+/// hundreds of MB before it levelled off).
+/// </para>
 /// </summary>
 internal sealed class FlatAdam : IDisposable
 {
@@ -17,6 +23,7 @@ internal sealed class FlatAdam : IDisposable
     private readonly Tensor _gradients;
     private readonly Tensor _expAvg;
     private readonly Tensor _expAvgSq;
+    private readonly Scalar _beta1 = Beta1, _oneMinusBeta1 = 1 - Beta1, _beta2 = Beta2, _oneMinusBeta2 = 1 - Beta2, _epsilon = Epsilon, _one = 1;
 
     public FlatAdam(Tensor parameters, Tensor gradients, double learningRate)
     {
@@ -39,10 +46,11 @@ internal sealed class FlatAdam : IDisposable
         Steps++;
         double biasCorrection1 = 1 - Math.Pow(Beta1, Steps);
         double biasCorrection2 = 1 - Math.Pow(Beta2, Steps);
-        _expAvg.mul_(Beta1).add_(_gradients, alpha: 1 - Beta1);
-        _expAvgSq.mul_(Beta2).addcmul_(_gradients, _gradients, value: 1 - Beta2);
-        var denominator = (_expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
-        _parameters.addcdiv_(_expAvg, denominator, value: -LearningRate / biasCorrection1);
+        using Scalar rootOfBiasCorrection2 = Math.Sqrt(biasCorrection2), stepSize = -LearningRate / biasCorrection1;
+        _expAvg.mul_(_beta1).add_(_gradients, alpha: _oneMinusBeta1);
+        _expAvgSq.mul_(_beta2).addcmul_(_gradients, _gradients, value: _oneMinusBeta2);
+        var denominator = _expAvgSq.sqrt().div_(rootOfBiasCorrection2).add_(_epsilon, alpha: _one);
+        _parameters.addcdiv_(_expAvg, denominator, value: stepSize);
     }
 
     public void Save(BinaryWriter writer)
@@ -63,5 +71,6 @@ internal sealed class FlatAdam : IDisposable
     {
         _expAvg.Dispose();
         _expAvgSq.Dispose();
+        foreach (var scalar in (Scalar[])[_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _epsilon, _one]) scalar.Dispose();
     }
 }

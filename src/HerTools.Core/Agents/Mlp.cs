@@ -19,6 +19,9 @@ public sealed class Mlp : Module<Tensor, Tensor>
     /// <summary>The activations a config may name.</summary>
     public static readonly IReadOnlyList<string> ActivationNames = ["relu", "tanh", "elu", "leaky_relu", "gelu", "silu"];
 
+    // Made once: a Scalar converted on the fly is freed only by its finalizer (see FlatAdam).
+    private static readonly Scalar Zero = 0f;
+
     private readonly ModuleList<Linear> layers = new();
     private readonly Module<Tensor, Tensor> activation;
     // The storage the layers' parameters are views of. Registered as non-persistent buffers so
@@ -91,6 +94,14 @@ public sealed class Mlp : Module<Tensor, Tensor>
         var x = input;
         for (int i = 0; i < layers.Count - 1; i++) x = activation.forward(layers[i].forward(x));
         return layers[^1].forward(x);
+    }
+
+    /// <summary>Sets every gradient to 0: backward accumulates into them.</summary>
+    public void ZeroGradients()
+    {
+        // TorchSharp 0.107's zero_() goes through zeros_out and returns a new wrapper; fill_ works in place.
+        if (flatGradients is null) throw new InvalidOperationException("this network was built not trainable: it has no gradients");
+        flatGradients.fill_(Zero);
     }
 
     /// <summary>
