@@ -76,34 +76,25 @@ internal sealed class TrainingRun : IDisposable
     {
         runDirectory = Path.GetFullPath(runDirectory);
         CheckpointReader? reader = null;
-        try
+        if (resumeFrom is not null)
         {
-            if (resumeFrom is not null)
-            {
-                reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(resumeFrom));
-                config = ResumeConfig(reader, config);
-            }
-            else if (config is null) throw new ArgumentNullException(nameof(config), "a config is needed unless resuming");
-            else PrepareNewRunFolder(runDirectory);
+            reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(resumeFrom));
+            config = ResumeConfig(reader, config);
+        }
+        else if (config is null) throw new ArgumentNullException(nameof(config), "a config is needed unless resuming");
+        else PrepareNewRunFolder(runDirectory);
 
-            Directory.CreateDirectory(runDirectory);
-            using var run = new TrainingRun(config, runDirectory);
-            if (reader is not null) run.Restore(reader);
-            else run.Begin();
-            reader?.Dispose();
-            reader = null;
-            return run.Loop(progress, cancellationToken);
-        }
-        finally
-        {
-            reader?.Dispose();
-        }
+        Directory.CreateDirectory(runDirectory);
+        using var run = new TrainingRun(config, runDirectory);
+        if (reader is not null) run.Restore(reader);
+        else run.Begin();
+        return run.Loop(progress, cancellationToken);
     }
 
     /// <summary>A checkpoint's policy and a fresh environment of its run, for evaluation on its own.</summary>
     public static LoadedPolicy LoadPolicy(string checkpointPath, int threads)
     {
-        using var reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(checkpointPath));
+        var reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(checkpointPath));
         var config = ReadConfig(reader);
         config.Threads = threads;
         var env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
