@@ -62,7 +62,7 @@ public class DivergenceTests : IDisposable
         var latest = CheckpointStore.Latest(_run);
         Assert.NotNull(latest);
         Assert.Equal(500, latest.Step);
-        using (CheckpointStore.Open(latest.Path)) { } // loads: hashes and version check out
+        Assert.Equal(500, CheckpointStore.Open(latest.Path).Info.Step); // loads: hashes and version check out
         Assert.All(CheckpointStore.List(_run), c => Assert.True(c.Step <= 600, $"checkpoint {c.Name} was written from the broken state"));
         Assert.Equal([250L, 500], CsvLog<ProgressRow>.ReadAll(RunFiles.ProgressPath(_run)).Select(r => r.Timesteps));
     }

@@ -116,6 +116,7 @@ internal sealed class TrainingRun : IDisposable
     private static void PrepareNewRunFolder(string runDirectory)
     {
         // A new run never writes over an earlier one: its logs would be mixed or lost.
+        if (!Directory.Exists(runDirectory)) return;
         if (File.Exists(RunFiles.ProgressPath(runDirectory)) || CheckpointStore.List(runDirectory).Count > 0)
             throw new HerToolsException($"{runDirectory} already holds a run (progress.csv or checkpoints); resume it, or train into another folder");
     }
