@@ -119,7 +119,8 @@ public static class ConfigSchema
         string? section = null;
         foreach (var key in Keys)
         {
-            if (!includeIdentity && key.Path is "seed" or "run_id") continue;
+            // The hash identifies a setting: seed, name and budget (a resume may extend it) are not part of one.
+            if (!includeIdentity && key.Path is "seed" or "run_id" or "total_timesteps") continue;
             int dot = key.Path.IndexOf('.');
             string name = dot < 0 ? key.Path : key.Path[(dot + 1)..];
             string? keySection = dot < 0 ? null : key.Path[..dot];
