@@ -8,7 +8,7 @@ namespace HerTools.Core.Tests;
 
 /// <summary>PointGoal-v0 whose observations turn NaN after a number of steps: a broken user environment.</summary>
 [GoalEnvironment("NanAfter-v0", Description = "PointGoal-v0 that starts returning NaN observations (a test of the NaN guard)", MaxEpisodeSteps = 50)]
-public sealed class NanAfterEnv(int nanAfter = 600) : IGoalEnv
+internal sealed class NanAfterEnv(int nanAfter = 600) : IGoalEnv
 {
     private readonly PointGoalEnv _inner = new();
     private int _steps;
