@@ -8,6 +8,9 @@ public static class Program
     {
         ["buffer"] = BufferBenchmark.Run,
         ["train-speed"] = TrainSpeedBenchmark.Run,
+        ["time-to-success"] = TimeToSuccessBenchmark.Run,
+        ["bitflip"] = BitFlipBenchmark.Run,
+        ["checkpoint"] = CheckpointBenchmark.Run,
     };
 
     public static int Main(string[] args)

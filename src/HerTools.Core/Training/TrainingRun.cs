@@ -74,6 +74,13 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>Starts a new run in <paramref name="runDirectory"/>, or resumes from a checkpoint.</summary>
     public static TrainingResult Run(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string? resumeFrom)
     {
+        using var run = Open(config, runDirectory, resumeFrom);
+        return run.Loop(progress, cancellationToken);
+    }
+
+    /// <summary>A run ready to step: new, or restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
+    internal static TrainingRun Open(HerConfig? config, string runDirectory, string? resumeFrom)
+    {
         runDirectory = Path.GetFullPath(runDirectory);
         CheckpointReader? reader = null;
         if (resumeFrom is not null)
@@ -85,10 +92,25 @@ internal sealed class TrainingRun : IDisposable
         else PrepareNewRunFolder(runDirectory);
 
         Directory.CreateDirectory(runDirectory);
-        using var run = new TrainingRun(config, runDirectory);
-        if (reader is not null) run.Restore(reader);
-        else run.Begin();
-        return run.Loop(progress, cancellationToken);
+        var run = new TrainingRun(config, runDirectory);
+        try
+        {
+            if (reader is not null) run.Restore(reader);
+            else run.Begin();
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a regular checkpoint of the current state now (what a stop request does); returns its folder.</summary>
+    internal string SaveCheckpointNow()
+    {
+        SaveCheckpoint();
+        return _lastCheckpoint!;
     }
 
     /// <summary>A checkpoint's policy and a fresh environment of its run, for evaluation on its own.</summary>
