@@ -5,11 +5,12 @@ using HerTools.Core.Metrics;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>time-to-success [--seeds N] [--preset NAME] [--eval-every STEPS]</c>: trains the preset (point_goal by
+/// <c>time-to-success [--seeds N] [--preset NAME] [--eval-every STEPS] [--set "key=value;key=value"]</c>: trains the preset (point_goal by
 /// default) once per seed, evaluating every few steps under the spec's protocol (100 fixed-seed episodes), and
 /// prints the training seconds (evaluation excluded: read from progress.csv's <c>wall_time_s</c>, which stops
 /// its clock during evaluations) and steps until evaluation success first reaches 0.9 and 0.95, per seed and as
-/// the median over seeds. A seed that never gets there within the preset's budget prints <c>inf</c>.
+/// the median over seeds. A seed that never gets there within the preset's budget prints <c>Infinity</c>.
+/// <c>--set</c> applies config overrides on top of the preset (how the preset was tuned).
 /// </summary>
 public static class TimeToSuccessBenchmark
 {
@@ -18,6 +19,7 @@ public static class TimeToSuccessBenchmark
         int seeds = args.Int("seeds", 5);
         string preset = args.String("preset", "point_goal");
         int evalEvery = args.Int("eval-every", 50);
+        string[] overrides = args.String("set", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         args.EnsureAllUsed();
 
         var seconds90 = new List<double>();
@@ -26,7 +28,7 @@ public static class TimeToSuccessBenchmark
         for (int seed = 0; seed < seeds; seed++)
         {
             var config = ConfigLoader.LoadPreset(preset,
-                [$"seed={seed}", $"eval.eval_freq={evalEvery}", $"log.log_interval={evalEvery}", "checkpoint.keep_best=false"]);
+                [.. overrides, $"seed={seed}", $"eval.eval_freq={evalEvery}", $"log.log_interval={evalEvery}", "checkpoint.keep_best=false"]);
             using var run = BenchRun.Train(config);
             var evals = CsvLog<EvalRow>.ReadAll(run.Result.EvalCsvPath);
             var wallAt = CsvLog<ProgressRow>.ReadAll(run.Result.ProgressCsvPath).ToDictionary(r => r.Timesteps, r => r.WallTimeSeconds);
