@@ -60,6 +60,7 @@ public static class SweepTask
 
         try
         {
+            Directory.CreateDirectory(dir);
             string? resumeFrom = CheckpointStore.Latest(dir)?.Path;
             // Without a checkpoint nothing of an earlier attempt can be continued: its logs go, and it starts afresh.
             if (resumeFrom is null) ClearUnfinishedStart(dir);
