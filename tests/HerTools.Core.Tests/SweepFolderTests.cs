@@ -183,4 +183,20 @@ public sealed class SweepFolderTests : IDisposable
         string empty = Directory.CreateDirectory(Path.Combine(_files.Root, "empty")).FullName;
         Assert.Contains("not a sweep folder", Assert.Throws<SweepException>(() => SweepFolder.Open(empty)).Message);
     }
+
+    [Fact]
+    public void A_task_refuses_a_run_another_live_process_here_is_training()
+    {
+        var folder = CreateRatioSweep();
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30"))!;
+        try
+        {
+            new SweepRunRecord { State = SweepRunState.Running, Host = Environment.MachineName, Pid = other.Id, StartedUtc = DateTimeOffset.UtcNow }
+                .Write(folder.RunDirectory(folder.Runs[0]));
+            var e = Assert.Throws<SweepException>(() => SweepTask.Run(SweepDir, 0));
+            Assert.Contains($"process {other.Id} on {Environment.MachineName} is training this run", e.Message);
+            Assert.Equal(other.Id, SweepRunRecord.Read(folder.RunDirectory(folder.Runs[0]))!.Pid);
+        }
+        finally { other.Kill(); }
+    }
 }

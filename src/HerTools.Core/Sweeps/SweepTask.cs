@@ -21,7 +21,8 @@ public static class SweepTask
     /// </summary>
     /// <returns>The run's status afterwards: <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Stopped"/> or
     /// <see cref="SweepRunState.Failed"/> (with its error).</returns>
-    /// <exception cref="SweepException">The folder is not a sweep, or has no such run.</exception>
+    /// <exception cref="SweepException">The folder is not a sweep, has no such run, or another live process on this
+    /// host is training the run.</exception>
     public static SweepRunStatus Run(string sweepDirectory, int index, CancellationToken cancellationToken = default,
         IProgress<TrainingProgress>? progress = null)
     {
@@ -37,6 +38,10 @@ public static class SweepTask
         string dir = folder.RunDirectory(run);
         var previous = SweepRunRecord.Read(dir);
         if (previous?.State == SweepRunState.Done) return SweepRunState.Done;
+        // Two processes training one folder would interleave their logs and checkpoints.
+        if (previous is { State: SweepRunState.Running, SlurmJobId: null } && previous.Pid != Environment.ProcessId
+            && folder.ReadRunStatus(run).State == SweepRunState.Running)
+            throw new SweepException($"{dir}: process {previous.Pid} on {previous.Host} is training this run; stop it first");
 
         var record = new SweepRunRecord
         {
