@@ -120,14 +120,15 @@ public static class SlurmSweepRunner
     }
 
     /// <summary>
-    /// What <c>squeue</c> says of the sweep's tasks, by array index (a later submission wins); null when <c>squeue</c>
-    /// does not answer (then run folders alone tell the status). Tasks that ended are not listed.
+    /// What <c>squeue</c> says of the sweep's tasks, by array index (a later submission wins); empty when the sweep was
+    /// never submitted; null when <c>squeue</c> does not answer (then run folders alone tell the status). Tasks that
+    /// ended are not listed.
     /// </summary>
     public static IReadOnlyDictionary<int, SlurmTaskState>? ReadQueue(SweepFolder folder)
     {
         var tasks = new Dictionary<int, SlurmTaskState>();
         var jobs = JobIds(folder);
-        if (jobs.Count == 0) return IsAvailable() ? tasks : null;
+        if (jobs.Count == 0) return tasks;
         foreach (string job in jobs)
         {
             ProcessResult result;
@@ -150,9 +151,12 @@ public static class SlurmSweepRunner
     }
 
     /// <summary>Every run's status from its folder and the queue, and <c>sweep.csv</c> rebuilt. A run recorded as running
-    /// whose task is no longer queued is reported stopped, with <c>sacct</c>'s final state when accounting is on.</summary>
+    /// whose task is no longer queued is reported stopped, with <c>sacct</c>'s final state when accounting is on.
+    /// For a sweep never submitted to Slurm (no <c>slurm/jobs.txt</c>) this is <see cref="SweepFolder.Collect"/>, so a
+    /// front end can call it for any sweep folder.</summary>
     public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder)
     {
+        if (JobIds(folder).Count == 0) return folder.Collect();
         var statuses = folder.ReadStatus(ReadQueue(folder))
             .Select(s => s.State == SweepRunState.Stopped && s.Error is { } e && e.StartsWith("its Slurm job", StringComparison.Ordinal)
                 && FinalState(SweepRunRecord.Read(s.RunDirectory)?.SlurmJobId) is string final ? s with { Error = $"{e} (sacct: {final})" } : s)
