@@ -97,6 +97,7 @@ public sealed class SweepLoaderTests : IDisposable
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.tau: {uniform: [0.5, 0.1]}\n", "random.ddpg.tau", 4, "needs lo < hi")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.tau: {normal: [0.5, 0.1]}\n", "random.ddpg.tau", 4, "unknown distribution 'normal'")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [64, 1.5]}\n", "random.ddpg.batch_size", 4, "expected an integer, got '1.5'")]
+    [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [0, 3000000000]}\n", "random.ddpg.batch_size", 4, "at most 2^31 - 1 apart")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: 64\n", "random.ddpg.batch_size", 4, "expected one distribution")]
     [InlineData("preset: point_goal\nseeds: [1, 2, 1]\n", "seeds", 2, "seed 1 appears twice")]
     [InlineData("preset: point_goal\nseeds: [one]\n", "seeds", 2, "expected a non-negative integer, got 'one'")]

@@ -238,7 +238,8 @@ public static class SweepLoader
             {
                 long lo = ParseLong(args.Children[0], path), hi = ParseLong(args.Children[1], path);
                 if (lo > hi) throw Error($"'int' needs lo <= hi, got [{lo}, {hi}]", path, argsNode);
-                if (hi - lo >= int.MaxValue) throw Error("'int' range is too wide", path, argsNode);
+                if (hi - lo >= int.MaxValue || Math.Abs(lo) > 1L << 53 || Math.Abs(hi) > 1L << 53)
+                    throw Error("'int' bounds must be within ±2^53 and at most 2^31 - 1 apart", path, argsNode);
                 return new SweepParameter(key, SweepDistribution.Int, [], lo, hi);
             }
             double low = ParseDouble(args.Children[0], path, double.MinValue, double.MaxValue);
