@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,6 +15,8 @@ internal static class CliJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         // A diverged metric must still print rather than throw.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Printed for people and scripts, never embedded in HTML: keep '>' and non-ASCII readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Write<T>(TextWriter output, T value) => output.WriteLine(JsonSerializer.Serialize(value, Options));

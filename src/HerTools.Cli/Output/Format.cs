@@ -11,6 +11,14 @@ internal static class Format
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => Number(bytes / 1024.0, "0.0") + " KiB",
+        < 1024L * 1024 * 1024 => Number(bytes / (1024.0 * 1024), "0.0") + " MiB",
+        _ => Number(bytes / (1024.0 * 1024 * 1024), "0.00") + " GiB",
+    };
+
     public static string Duration(TimeSpan span)
     {
         if (span < TimeSpan.Zero) span = TimeSpan.Zero;
