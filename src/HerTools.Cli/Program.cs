@@ -30,6 +30,7 @@ public static class Program
             verbose,
             new TrainCommand(context),
             new EvalCommand(context),
+            new CheckpointsCommand(context),
             new EnvsCommand(context),
             new PresetsCommand(context),
             new PlotCommand(context),

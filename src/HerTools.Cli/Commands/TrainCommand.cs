@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HerTools.Cli.Output;
+using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
 using HerTools.Core.Training;
@@ -53,7 +54,7 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<string?> _resume = new("--resume")
     {
-        Description = "Continue exactly from a checkpoint folder (its run's config is used when no CONFIG or --preset is given).",
+        Description = "Continue exactly from a checkpoint folder, or a run folder's latest checkpoint (its run's config is used when no CONFIG or --preset is given).",
         HelpName = "CHECKPOINT",
     };
 
@@ -80,11 +81,11 @@ internal sealed class TrainCommand : Command
 
     private int Run(CliContext context, ParseResult parsed)
     {
-        string? resume = parsed.GetValue(_resume);
-        if (resume is not null && !Directory.Exists(resume)) throw new UsageException($"checkpoint not found: {resume}");
+        string? resume = parsed.GetValue(_resume) is string given ? CheckpointArgument.Resolve(given) : null;
+        string? resumedRun = resume is null ? null : CheckpointStore.ReadInfo(resume).RunDirectory;
 
-        var (config, name) = LoadConfig(parsed.GetValue(_config), parsed.GetValue(_preset), resume, Overrides(parsed));
-        string runDirectory = parsed.GetValue(_output) ?? (resume is not null ? RunDirectoryOf(resume) : DefaultRunDirectory(name));
+        var (config, name) = LoadConfig(parsed.GetValue(_config), parsed.GetValue(_preset), resumedRun, Overrides(parsed));
+        string runDirectory = parsed.GetValue(_output) ?? resumedRun ?? DefaultRunDirectory(name);
 
         context.Out.WriteLine($"Training {config.Env.Id} ({config.Algo}, seed {config.Seed}) for {Format.Count(config.TotalTimesteps)} steps into {runDirectory}"
             + (resume is null ? "" : $", resuming from {resume}"));
@@ -114,7 +115,7 @@ internal sealed class TrainCommand : Command
     }
 
     /// <summary>The config and the name a default run folder is called after.</summary>
-    private static (HerConfig Config, string Name) LoadConfig(string? configPath, string? preset, string? resume, List<string> overrides)
+    private static (HerConfig Config, string Name) LoadConfig(string? configPath, string? preset, string? resumedRun, List<string> overrides)
     {
         if (configPath is not null && preset is not null)
             throw new UsageException("give either a CONFIG file or --preset, not both");
@@ -122,17 +123,10 @@ internal sealed class TrainCommand : Command
             return (ConfigLoader.LoadFile(configPath, overrides), Path.GetFileNameWithoutExtension(configPath));
         if (preset is not null)
             return (ConfigLoader.LoadPreset(preset, overrides), Presets.Find(preset)?.Name ?? preset);
-        if (resume is not null)
-        {
-            string runConfig = RunFiles.ConfigPath(RunDirectoryOf(resume));
-            return (ConfigLoader.LoadFile(runConfig, overrides), Path.GetFileName(RunDirectoryOf(resume)));
-        }
+        if (resumedRun is not null)
+            return (ConfigLoader.LoadFile(RunFiles.ConfigPath(resumedRun), overrides), Path.GetFileName(resumedRun));
         throw new UsageException("give a CONFIG file or --preset NAME ('her-tools presets' lists them), or --resume CHECKPOINT");
     }
-
-    /// <summary>A checkpoint folder lives in run/checkpoints/NAME.</summary>
-    private static string RunDirectoryOf(string checkpointPath) =>
-        Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointPath)))!)!;
 
     /// <summary><c>runs/NAME-yyyyMMdd-HHmmss</c> (UTC), with a suffix should a run of the same second exist.</summary>
     internal static string DefaultRunDirectory(string name, DateTimeOffset? now = null)
