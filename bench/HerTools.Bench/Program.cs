@@ -6,6 +6,7 @@ public static class Program
 {
     private static readonly Dictionary<string, Func<BenchArgs, int>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["buffer"] = BufferBenchmark.Run,
         ["train-speed"] = TrainSpeedBenchmark.Run,
     };
 

@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace HerTools.Core.Config;
+
+/// <summary>
+/// One documented config key: its dotted path, type, default and meaning, how to read and write it on a
+/// <see cref="HerConfig"/>, and the range it must fall in. <see cref="ConfigSchema"/> lists them all.
+/// </summary>
+public sealed class ConfigKey
+{
+    private readonly Func<HerConfig, object?> _get;
+    private readonly Action<HerConfig, object?> _set;
+    private readonly Func<object?, string?> _check;
+
+    internal ConfigKey(string path, ConfigValueKind kind, string description, Func<HerConfig, object?> get, Action<HerConfig, object?> set,
+        Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false)
+    {
+        Path = path; Kind = kind; Description = description; _get = get; _set = set;
+        _check = check ?? (_ => null); Choices = choices; Nullable = nullable;
+    }
+
+    public string Path { get; }
+    public ConfigValueKind Kind { get; }
+    public string Description { get; }
+    public string[]? Choices { get; }
+    public bool Nullable { get; }
+
+    /// <summary>The default, read from a fresh <see cref="HerConfig"/> so the schema and the class cannot disagree.</summary>
+    public object? Default => _get(new HerConfig());
+
+    public string TypeName => Kind switch
+    {
+        ConfigValueKind.Choice => "one of " + string.Join(", ", Choices!),
+        ConfigValueKind.IntList => "list of int",
+        _ => Kind.ToString().ToLowerInvariant() + (Nullable ? " or null" : ""),
+    };
+
+    public object? Get(HerConfig config) => _get(config);
+
+    /// <summary>Converts a YAML scalar (or list of scalars) to this key's type, checks its range, and stores it.
+    /// Returns the problem in words, or null when the value was taken.</summary>
+    internal string? TrySet(HerConfig config, string? scalar, IReadOnlyList<string>? list)
+    {
+        if (!TryConvert(scalar, list, out object? value, out string? problem)) return problem;
+        string? rangeProblem = value is null ? null : _check(value);
+        if (rangeProblem is not null) return rangeProblem;
+        _set(config, value);
+        return null;
+    }
+
+    private bool TryConvert(string? scalar, IReadOnlyList<string>? list, out object? value, out string? problem)
+    {
+        value = null; problem = null;
+        if (Kind == ConfigValueKind.IntList)
+        {
+            if (list is null) { problem = $"expected a list of int like [256, 256], got '{scalar}'"; return false; }
+            var ints = new int[list.Count];
+            for (int i = 0; i < list.Count; i++)
+                if (!int.TryParse(list[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ints[i]))
+                { problem = $"expected a list of int, item {i} is '{list[i]}'"; return false; }
+            value = ints;
+            return true;
+        }
+        if (list is not null) { problem = $"expected {TypeName}, got a list"; return false; }
+        if (scalar is null || scalar is "null" or "~" or "")
+        {
+            if (Nullable) return true;
+            problem = $"expected {TypeName}, got nothing";
+            return false;
+        }
+        switch (Kind)
+        {
+            case ConfigValueKind.Int:
+                if (int.TryParse(scalar, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i32)) { value = i32; return true; }
+                break;
+            case ConfigValueKind.Long:
+                if (TryParseWhole(scalar, out long i64)) { value = i64; return true; }
+                break;
+            case ConfigValueKind.ULong:
+                if (ulong.TryParse(scalar.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u64)) { value = u64; return true; }
+                break;
+            case ConfigValueKind.Double:
+                if (double.TryParse(scalar, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)) { value = d; return true; }
+                break;
+            case ConfigValueKind.Bool:
+                if (scalar is "true" or "True" or "TRUE") { value = true; return true; }
+                if (scalar is "false" or "False" or "FALSE") { value = false; return true; }
+                break;
+            case ConfigValueKind.Choice:
+                if (Choices!.Contains(scalar, StringComparer.Ordinal)) { value = scalar; return true; }
+                problem = $"expected one of {string.Join(", ", Choices!)}, got '{scalar}'";
+                return false;
+            case ConfigValueKind.String:
+                value = scalar; return true;
+        }
+        problem = $"expected {TypeName}, got '{scalar}'";
+        return false;
+    }
+
+    // Step counts are often written 1e6 or 1_000_000; both are whole numbers and accepted.
+    private static bool TryParseWhole(string s, out long value)
+    {
+        s = s.Replace("_", "");
+        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out value)) return true;
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < 9e15)
+        { value = (long)d; return true; }
+        return false;
+    }
+}
+
+/// <summary>The value types config keys take.</summary>
+public enum ConfigValueKind { Int, Long, ULong, Double, Bool, Choice, String, IntList }

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace HerTools.Core.Config;
+
+/// <summary>
+/// Reads run configs from YAML files or shipped presets and applies dotted-key overrides
+/// (<c>ddpg.batch_size=128</c>). Keys absent from the file keep their defaults. Every problem is a
+/// <see cref="ConfigException"/> naming the key and the file and line (or the override) before anything runs.
+/// </summary>
+public static class ConfigLoader
+{
+    private const string PresetResourcePrefix = "HerTools.Presets.";
+
+    /// <summary>Loads a YAML file, then applies the overrides in order.</summary>
+    public static HerConfig LoadFile(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!System.IO.File.Exists(path)) throw new ConfigException("config file not found", file: path);
+        string text;
+        try { text = System.IO.File.ReadAllText(path); }
+        catch (IOException e) { throw new ConfigException($"cannot read config file: {e.Message}", file: path); }
+        return LoadYaml(text, path, overrides);
+    }
+
+    /// <summary>Loads a shipped preset (<c>point_goal</c>, <c>bitflip</c>), then applies the overrides.</summary>
+    public static HerConfig LoadPreset(string name, IEnumerable<string>? overrides = null)
+    {
+        var preset = Presets.Find(name) ?? throw new ConfigException(
+            $"unknown preset '{name}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", key: "preset");
+        return LoadYaml(preset.Yaml, $"preset:{preset.Name}", overrides);
+    }
+
+    /// <summary>Parses YAML text; <paramref name="sourceName"/> is the file name errors cite.</summary>
+    public static HerConfig LoadYaml(string yaml, string sourceName, IEnumerable<string>? overrides = null)
+    {
+        var config = new HerConfig();
+        var root = Parse(yaml, sourceName);
+        if (root is not null) ApplyMapping(config, root, prefix: "", sourceName);
+        foreach (string text in overrides ?? []) ApplyOverride(config, text);
+        ConfigValidator.Validate(config, sourceName);
+        return config;
+    }
+
+    /// <summary>Applies one <c>dotted.key=value</c> override; the value is read as YAML (<c>[64, 64]</c>, <c>true</c>, <c>0.5</c>).</summary>
+    public static void ApplyOverride(HerConfig config, string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0) throw new ConfigException("expected 'dotted.key=value'", overrideText: text);
+        string path = text[..eq].Trim();
+        string valueText = text[(eq + 1)..].Trim();
+        YamlNode valueNode;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader("v: " + (valueText.Length == 0 ? "''" : valueText)));
+            valueNode = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
+        }
+        catch (YamlException e) { throw new ConfigException($"value is not valid YAML: {e.Message}", key: path, overrideText: text); }
+        SetValue(config, path, valueNode, source: null, overrideText: text);
+    }
+
+    private static YamlMappingNode? Parse(string yaml, string sourceName)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException e) { throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: sourceName, line: (int)e.Start.Line); }
+        if (stream.Documents.Count == 0) return null;
+        return stream.Documents[0].RootNode switch
+        {
+            YamlMappingNode map => map,
+            YamlScalarNode { Value: null or "" } => null,
+            var other => throw new ConfigException("the top level must be a mapping of keys", file: sourceName, line: (int)other.Start.Line),
+        };
+    }
+
+    private static void ApplyMapping(HerConfig config, YamlMappingNode map, string prefix, string sourceName)
+    {
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            string name = ((YamlScalarNode)keyNode).Value ?? "";
+            string path = prefix + name;
+            if (prefix.Length == 0 && ConfigSchema.Sections.Contains(name))
+            {
+                if (valueNode is YamlMappingNode section) { ApplyMapping(config, section, name + ".", sourceName); continue; }
+                if (valueNode is YamlScalarNode { Value: null or "" }) continue;
+                throw new ConfigException("a section must be a mapping of keys", key: path, file: sourceName, line: Line(keyNode));
+            }
+            SetValue(config, path, valueNode, (sourceName, Line(keyNode)), overrideText: null);
+        }
+    }
+
+    private static void SetValue(HerConfig config, string path, YamlNode valueNode, (string File, int Line)? source, string? overrideText)
+    {
+        ConfigException Error(string problem) => new(problem, key: path, file: source?.File, line: source?.Line, overrideText: overrideText);
+
+        var key = ConfigSchema.Find(path);
+        if (key is null)
+        {
+            if (path.StartsWith("env.", StringComparison.Ordinal) && path.IndexOf('.', 4) < 0)
+            {
+                // An environment's own option; checked against the registry once the id is known.
+                if (valueNode is not YamlScalarNode optionScalar) throw Error("an environment option must be a single value");
+                config.Env.Options[path[4..]] = ScalarToObject(optionScalar);
+                ConfigValidator.RememberOrigin(config, path, source, overrideText);
+                return;
+            }
+            throw Error(UnknownKeyProblem(path));
+        }
+        string? scalar = null;
+        List<string>? list = null;
+        switch (valueNode)
+        {
+            case YamlScalarNode s: scalar = s.Value; break;
+            case YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode):
+                list = seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList(); break;
+            default: throw Error($"expected {key.TypeName}, got a mapping");
+        }
+        string? problem = key.TrySet(config, scalar, list);
+        if (problem is not null) throw Error(problem);
+        ConfigValidator.RememberOrigin(config, path, source, overrideText);
+    }
+
+    private static string UnknownKeyProblem(string path)
+    {
+        string? near = ConfigSchema.Keys.Select(k => k.Path)
+            .OrderBy(k => Levenshtein(k, path)).FirstOrDefault(k => Levenshtein(k, path) <= 3);
+        return near is null ? "unknown key" : $"unknown key (did you mean '{near}'?)";
+    }
+
+    /// <summary>Plain YAML scalars become bool, long or double when they read as one; quoted ones stay strings.</summary>
+    private static object? ScalarToObject(YamlScalarNode node)
+    {
+        string? v = node.Value;
+        if (node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) return v;
+        if (v is null or "null" or "~" or "") return null;
+        if (v is "true" or "True") return true;
+        if (v is "false" or "False") return false;
+        if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)) return l;
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
+        return v;
+    }
+
+    private static int Line(YamlNode node) => (int)node.Start.Line;
+
+    private static int Levenshtein(string a, string b)
+    {
+        var d = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) d[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int prev = d[0]; d[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int tmp = d[j];
+                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
+                prev = tmp;
+            }
+        }
+        return d[b.Length];
+    }
+
+    internal static Assembly PresetAssembly => typeof(ConfigLoader).Assembly;
+    internal static string PresetPrefix => PresetResourcePrefix;
+}

@@ -1,0 +1,127 @@
+namespace HerTools.Core.Config;
+
+/// <summary>
+/// A resolved run configuration. Every key, its type, default and meaning is declared once in
+/// <see cref="ConfigSchema"/>; this class only holds the values. Build one with <see cref="ConfigLoader"/>.
+/// </summary>
+public sealed class HerConfig
+{
+    /// <summary><c>her</c> (DDPG with hindsight relabeling) or <c>ddpg</c> (plain replay, the baseline).</summary>
+    public string Algo { get; set; } = "her";
+    public ulong Seed { get; set; }
+    public long TotalTimesteps { get; set; } = 10_000;
+    /// <summary>TorchSharp intra-op threads for this run.</summary>
+    public int Threads { get; set; } = 1;
+    /// <summary>Identifies the run in its logs; empty means derived from the folder name.</summary>
+    public string RunId { get; set; } = "";
+
+    public EnvConfig Env { get; set; } = new();
+    public HerSettings Her { get; set; } = new();
+    public DdpgConfig Ddpg { get; set; } = new();
+    public EvalConfig Eval { get; set; } = new();
+    public LogConfig Log { get; set; } = new();
+    public CheckpointConfig Checkpoint { get; set; } = new();
+
+    /// <summary>Where each key that was set came from, so checks made after loading can still name the file and line.</summary>
+    internal Dictionary<string, ConfigOrigin> Origins { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A deep copy (env options included), so one resolved config can seed several runs.</summary>
+    public HerConfig Clone()
+    {
+        var copy = (HerConfig)MemberwiseClone();
+        copy.Env = Env with { Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal) };
+        copy.Her = Her with { };
+        copy.Ddpg = Ddpg with { HiddenSizes = (int[])Ddpg.HiddenSizes.Clone() };
+        copy.Eval = Eval with { };
+        copy.Log = Log with { };
+        copy.Checkpoint = Checkpoint with { };
+        copy.Origins = new Dictionary<string, ConfigOrigin>(Origins, StringComparer.Ordinal);
+        return copy;
+    }
+
+    /// <summary>The resolved config as YAML, every key written (the run folder's <c>config.yaml</c>).</summary>
+    public string ToYaml() => ConfigSchema.ToYaml(this);
+
+    /// <summary>A short hash of everything that shapes learning, the seed and run id aside, so runs of one setting share it.</summary>
+    public string ComputeHash() => ConfigSchema.Hash(this);
+}
+
+/// <summary>The <c>env:</c> section: an environment id and that environment's keyword options.</summary>
+public sealed record EnvConfig
+{
+    public string Id { get; init; } = "PointGoal-v0";
+    /// <summary>The environment's own options (<c>env.n_bits</c>, ...), validated against the registry.</summary>
+    public SortedDictionary<string, object?> Options { get; init; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The <c>her:</c> section: how stored transitions are relabeled.</summary>
+public sealed record HerSettings
+{
+    /// <summary>Virtual goals per real one (SB3's <c>n_sampled_goal</c>); the relabeled share is k/(k+1).</summary>
+    public int NSampledGoal { get; set; } = 4;
+    /// <summary>Relabeled share of a batch; when set it wins over <see cref="NSampledGoal"/>.</summary>
+    public double? HerRatio { get; set; }
+    public string GoalSelectionStrategy { get; set; } = "future";
+
+    /// <summary>The share actually used.</summary>
+    public double EffectiveRatio => HerRatio ?? NSampledGoal / (NSampledGoal + 1.0);
+}
+
+/// <summary>The <c>ddpg:</c> section: the learner and its schedule.</summary>
+public sealed record DdpgConfig
+{
+    public int BufferSize { get; set; } = 1_000_000;
+    public int LearningStarts { get; set; } = 1000;
+    public int BatchSize { get; set; } = 256;
+    public double Gamma { get; set; } = 0.98;
+    public double Tau { get; set; } = 0.05;
+    public double ActorLr { get; set; } = 1e-3;
+    public double CriticLr { get; set; } = 1e-3;
+    public int[] HiddenSizes { get; set; } = [256, 256];
+    public string Activation { get; set; } = "relu";
+    /// <summary><c>step</c>: train every <see cref="TrainFreq"/> units; <c>cycle</c>: the HER paper's cycles.</summary>
+    public string Schedule { get; set; } = "step";
+    public int TrainFreq { get; set; } = 1;
+    /// <summary><c>step</c> or <c>episode</c>, as SB3's <c>train_freq=(n, unit)</c>.</summary>
+    public string TrainFreqUnit { get; set; } = "step";
+    /// <summary>Gradient steps per training round; -1 means as many as environment steps collected.</summary>
+    public int GradientSteps { get; set; } = 1;
+    public int NCycles { get; set; } = 10;
+    public int EpisodesPerCycle { get; set; } = 2;
+    public int NBatches { get; set; } = 40;
+    public string ActionNoise { get; set; } = "gaussian";
+    public double NoiseSigma { get; set; } = 0.1;
+    public double RandomEps { get; set; }
+    public double ActionL2 { get; set; }
+    public bool ClipReturn { get; set; }
+    public bool Normalize { get; set; }
+    public double NormClip { get; set; } = 5.0;
+}
+
+/// <summary>The <c>eval:</c> section: the evaluation protocol of the spec.</summary>
+public sealed record EvalConfig
+{
+    /// <summary>Evaluate every this many environment steps (0: only at the end).</summary>
+    public long EvalFreq { get; set; } = 1000;
+    public int NEvalEpisodes { get; set; } = 100;
+    /// <summary>First reset seed of evaluation episodes, far from training seeds.</summary>
+    public ulong EvalSeed { get; set; } = 1_000_000_007UL;
+}
+
+/// <summary>The <c>log:</c> section.</summary>
+public sealed record LogConfig
+{
+    /// <summary>A <c>progress.csv</c> row every this many environment steps.</summary>
+    public long LogInterval { get; set; } = 1000;
+}
+
+/// <summary>The <c>checkpoint:</c> section.</summary>
+public sealed record CheckpointConfig
+{
+    /// <summary>Save every this many environment steps (0: only at the end and on stop).</summary>
+    public long CheckpointFreq { get; set; }
+    public int KeepLast { get; set; } = 3;
+    public bool KeepBest { get; set; } = true;
+    public bool SaveReplayBuffer { get; set; } = true;
+    public bool BestSaveReplayBuffer { get; set; }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace HerTools.Core.Metrics;
+
+/// <summary>
+/// An append-only CSV file of one row type. Each row is formatted first and written with one write and a
+/// flush, so a process killed at any moment leaves at most the row being written torn; the next open
+/// cuts that torn tail. Rows are never rewritten: a resume only cuts rows past its checkpoint.
+/// </summary>
+public sealed class CsvLog<TRow> : IDisposable
+{
+    private static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
+    private readonly FileStream _stream;
+
+    /// <summary>Opens (or creates) the log; the header is written only into an empty file.
+    /// A header that differs from <typeparamref name="TRow"/>'s is refused: appending would mix schemas.</summary>
+    public CsvLog(string path)
+    {
+        Path = path;
+        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        CutTornTail();
+        string header = FormatHeader();
+        if (_stream.Length == 0)
+        {
+            WriteRaw(header);
+        }
+        else
+        {
+            string existing = ReadFirstLine();
+            if (existing != header.TrimEnd('\n'))
+            {
+                _stream.Dispose();
+                throw new MetricsFormatException(path, $"its header '{existing}' differs from this version's '{header.TrimEnd('\n')}'");
+            }
+        }
+        _stream.Seek(0, SeekOrigin.End);
+    }
+
+    public string Path { get; }
+
+    public void Append(TRow row)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, Csv))
+        {
+            csv.WriteRecord(row);
+            csv.NextRecord();
+        }
+        WriteRaw(text.ToString());
+    }
+
+    /// <summary>
+    /// Cuts every row after the last one <paramref name="keep"/> accepts, scanning from the start:
+    /// how a resume drops rows a dead run wrote after its checkpoint.
+    /// </summary>
+    public static void CutAfter(string path, Func<TRow, bool> keep)
+    {
+        if (!File.Exists(path)) return;
+        long keepLength;
+        using (var reader = new StreamReader(path, Encoding.UTF8))
+        {
+            string? header = reader.ReadLine();
+            if (header is null) return;
+            keepLength = Encoding.UTF8.GetByteCount(header) + 1;
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                TRow? row = ParseLine(header, line);
+                if (row is null || !keep(row)) break;
+                keepLength += Encoding.UTF8.GetByteCount(line) + 1;
+            }
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        if (stream.Length > keepLength) { stream.SetLength(keepLength); stream.Flush(flushToDisk: true); }
+    }
+
+    /// <summary>Reads every complete row; a torn last line is ignored.</summary>
+    public static List<TRow> ReadAll(string path)
+    {
+        var rows = new List<TRow>();
+        if (!File.Exists(path)) return rows;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        string all = reader.ReadToEnd();
+        int end = all.LastIndexOf('\n');
+        if (end < 0) return rows;
+        using var csv = new CsvReader(new StringReader(all[..(end + 1)]), Csv);
+        try
+        {
+            rows.AddRange(csv.GetRecords<TRow>());
+        }
+        catch (CsvHelperException e)
+        {
+            throw new MetricsFormatException(path, $"row {csv.Parser.Row} cannot be read: {e.Message.Split('\n')[0]}");
+        }
+        return rows;
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private static TRow? ParseLine(string header, string line)
+    {
+        try
+        {
+            using var csv = new CsvReader(new StringReader(header + "\n" + line + "\n"), Csv);
+            return csv.GetRecords<TRow>().FirstOrDefault();
+        }
+        catch (CsvHelperException) { return default; }
+    }
+
+    private static string FormatHeader()
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, Csv))
+        {
+            csv.WriteHeader<TRow>();
+            csv.NextRecord();
+        }
+        return text.ToString();
+    }
+
+    private void WriteRaw(string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        _stream.Write(bytes);
+        _stream.Flush();
+    }
+
+    private void CutTornTail()
+    {
+        long length = _stream.Length;
+        if (length == 0) return;
+        _stream.Seek(-1, SeekOrigin.End);
+        if (_stream.ReadByte() == '\n') return;
+        // Walk back to the last newline: everything after it is a row a killed process did not finish.
+        long pos = length - 1;
+        while (pos > 0)
+        {
+            _stream.Seek(pos - 1, SeekOrigin.Begin);
+            if (_stream.ReadByte() == '\n') break;
+            pos--;
+        }
+        _stream.SetLength(pos);
+        _stream.Flush();
+    }
+
+    private string ReadFirstLine()
+    {
+        _stream.Seek(0, SeekOrigin.Begin);
+        var bytes = new List<byte>();
+        int b;
+        while ((b = _stream.ReadByte()) >= 0 && b != '\n') bytes.Add((byte)b);
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+}

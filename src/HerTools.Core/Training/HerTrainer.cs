@@ -1,0 +1,22 @@
+using HerTools.Core.Config;
+
+namespace HerTools.Core.Training;
+
+/// <summary>The runtime entry point every front end calls: one training run into one run folder.</summary>
+public static class HerTrainer
+{
+    /// <summary>
+    /// Trains <paramref name="config"/> into <paramref name="runDirectory"/> (created if needed), writing
+    /// <c>config.yaml</c>, <c>progress.csv</c>, <c>eval.csv</c> and <c>checkpoints/</c>. With
+    /// <paramref name="resumeFrom"/> (a checkpoint folder) it continues that run exactly; the run folder may be
+    /// the checkpoint's own run (continue) or another (a branch). Cancelling <paramref name="cancellationToken"/>
+    /// writes a checkpoint and returns with <see cref="TrainingStatus.Stopped"/>.
+    /// </summary>
+    /// <exception cref="ConfigException">The config is invalid.</exception>
+    /// <exception cref="HerToolsException">Training diverged, a checkpoint is corrupt, or a file cannot be written.</exception>
+    public static TrainingResult TrainHer(HerConfig config, string runDirectory, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, string? resumeFrom = null)
+    {
+        throw new NotImplementedException("the training loop lands with issue 6");
+    }
+}
