@@ -166,3 +166,41 @@ public class ConfigLoaderTests
         Assert.Contains(begin + table + end, page);
     }
 }
+
+public class ConfigEnvironmentOptionTests
+{
+    [Fact]
+    public void Environment_options_sit_beside_the_id_and_reach_the_environment()
+    {
+        var config = ConfigLoader.LoadYaml("env:\n  id: BitFlip-v0\n  n_bits: 16\n", "t.yaml");
+        Assert.Equal(16L, config.Env.Options["n_bits"]);
+        var overridden = ConfigLoader.LoadPreset("bitflip", ["env.n_bits=12"]);
+        Assert.Equal(12L, overridden.Env.Options["n_bits"]);
+    }
+
+    [Fact]
+    public void An_unknown_environment_option_is_refused_with_its_line()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml("seed: 1\nenv:\n  id: BitFlip-v0\n  n_bitz: 16\n", "t.yaml"));
+        Assert.Equal("env.n_bitz", e.Key);
+        Assert.Equal(4, e.Line);
+    }
+
+    [Fact]
+    public void An_out_of_range_environment_option_given_as_an_override_names_the_override()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadPreset("bitflip", ["env.n_bits=65"]));
+        Assert.Equal("env.n_bits", e.Key);
+        Assert.Equal("env.n_bits=65", e.Override);
+        Assert.Contains("between 1 and 64", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_environment_id_is_refused_naming_the_registered_ones()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml("env:\n  id: PointGoal-v9\n", "t.yaml"));
+        Assert.Equal("env.id", e.Key);
+        Assert.Equal(2, e.Line);
+        Assert.Contains("PointGoal-v0", e.Message);
+    }
+}

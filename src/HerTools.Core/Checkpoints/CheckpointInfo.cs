@@ -18,4 +18,7 @@ public sealed record CheckpointInfo(
 {
     /// <summary>The run folder the checkpoint belongs to (two levels up: run/checkpoints/step_N).</summary>
     public string RunDirectory => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)!)!;
+
+    /// <summary>Total bytes of the files the checkpoint lists (<c>checkpoint.json</c> itself not counted).</summary>
+    public long TotalBytes { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using HerTools.Core.Randomness;
 
 namespace HerTools.Core.Envs;
@@ -6,7 +8,13 @@ namespace HerTools.Core.Envs;
 /// PointGoal-v0: 1D point-mass reaching, exactly as <c>specs/goal-envs.md</c> gives it.
 /// Observation [x, v], achieved goal [x], desired goal [g]; success within 0.05.
 /// </summary>
-public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IComputesTruncated
+/// <remarks>
+/// There is no batched <see cref="IComputesTruncated"/>: truncation is <c>t &gt;= max_episode_steps</c>, a
+/// function of the episode clock, not of a goal pair, so a relabeled transition keeps the flag it was stored with.
+/// </remarks>
+[GoalEnvironment(EnvId, Description = "1D point-mass reaching: reach the goal position within 0.05",
+    MaxEpisodeSteps = DefaultMaxEpisodeSteps)]
+public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated
 {
     public const string EnvId = "PointGoal-v0";
     public const float DistanceThreshold = 0.05f;
@@ -16,7 +24,9 @@ public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IComputesTrunc
     private float _x, _v, _g;
     private int _t;
 
-    public PointGoalEnv(bool terminateOnSuccess = false, int maxEpisodeSteps = DefaultMaxEpisodeSteps)
+    public PointGoalEnv(
+        [Description("end the episode (terminated) when the goal is reached")] bool terminateOnSuccess = false,
+        [Description("time limit: the episode is truncated after this many steps"), Range(1, int.MaxValue)] int maxEpisodeSteps = DefaultMaxEpisodeSteps)
     {
         if (maxEpisodeSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "must be at least 1");
         TerminateOnSuccess = terminateOnSuccess;
@@ -67,13 +77,6 @@ public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IComputesTrunc
     {
         CheckBatch(achievedGoals, desiredGoals, terminated.Length);
         for (int i = 0; i < terminated.Length; i++) terminated[i] = TerminateOnSuccess && IsReached(achievedGoals[i], desiredGoals[i]);
-    }
-
-    /// <summary>Truncation depends on the episode clock, not on the goals: every row gets the current clock's answer.</summary>
-    public void ComputeTruncated(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<bool> truncated)
-    {
-        CheckBatch(achievedGoals, desiredGoals, truncated.Length);
-        truncated.Fill(_t >= MaxEpisodeSteps);
     }
 
     public void WriteState(BinaryWriter writer)
