@@ -102,13 +102,18 @@ function Write-Parameter($Parameter, $SetInfo, [string] $Description, [string] $
     $xml.WriteEndElement()
 }
 
+function Format-DefaultValue($Value) {
+    if ($Value -isnot [array]) { return [string]$Value }
+    '[' + (@(foreach ($item in $Value) { Format-DefaultValue $item }) -join ', ') + ']'
+}
+
 function Get-DefaultValue([type] $Implementing, [string] $Name) {
     $instance = [Activator]::CreateInstance($Implementing)
     $property = $Implementing.GetProperty($Name)
     if ($null -eq $property) { return $null }  # -WhatIf and -Confirm belong to PowerShell
     $value = $property.GetValue($instance)
     if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter]) { return $null }
-    if ($value -is [array]) { return $(if ($value.Count) { $value -join ', ' } else { $null }) }
+    if ($value -is [array]) { return $(if ($value.Count) { Format-DefaultValue $value } else { $null }) }
     if ($value -is [string] -and $value -eq '') { return $null }
     return [string]$value
 }

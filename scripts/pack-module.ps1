@@ -6,8 +6,8 @@
 .DESCRIPTION
     Builds src/HerTools.PowerShell (its output, in module/bin/, already has the TorchSharp native files flat
     beside TorchSharp.dll and patched by the build), then copies that output, the format file and the help
-    into artifacts/module/HerTools/<version>/ and writes HerTools.psd1 there with its paths rewritten for the
-    flat layout. Put artifacts/module on $env:PSModulePath and `Import-Module HerTools` loads it.
+    (module/en-US) into artifacts/module/HerTools/<version>/ and writes module/HerTools.psd1 there with bin/
+    dropped from its paths. Put artifacts/module on $env:PSModulePath and `Import-Module HerTools` loads it.
 
 .PARAMETER Destination
     The folder to lay the module out in (the one that goes on $env:PSModulePath). Default: artifacts/module.
@@ -33,8 +33,10 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-$bin = Join-Path $root 'module' 'bin'
-$manifestPath = Join-Path $root 'HerTools.psd1'
+$module = Join-Path $root 'module'
+$bin = Join-Path $module 'bin'
+# module/HerTools.psd1 is the module's own manifest (the repository's HerTools.psd1 only forwards to it).
+$manifestPath = Join-Path $module 'HerTools.psd1'
 
 if (-not $NoBuild) {
     Write-Verbose "Building src/HerTools.PowerShell ($Configuration) into module/bin"
@@ -53,19 +55,17 @@ $target = Join-Path ([System.IO.Path]::GetFullPath($Destination)) 'HerTools' $ma
 if (Test-Path $target) { Remove-Item -Recurse -Force $target }
 New-Item -ItemType Directory -Force -Path $target | Out-Null
 
-# The build output as it is: the assembly, its dependencies, the native files flat and patched, en-US help.
+# The build output as it is: the assembly, its dependencies, the native files flat and already patched.
 Get-ChildItem -Path $bin -Force | Where-Object { $_.Extension -ne '.pdb' } |
     Copy-Item -Destination $target -Recurse -Force
+# What ships beside it: the format file and en-US/ (cmdlet help, about_HerTools). help/ is the help's source.
+Get-ChildItem -Path $module -Force | Where-Object { $_.Name -notin 'bin', 'help', 'HerTools.psd1' } |
+    Copy-Item -Destination $target -Recurse -Force
 
-# Files the manifest names beside module/bin (formats, types) go to the module's root too.
+# The manifest with bin/ dropped from its paths, as everything now sits beside it.
 $text = Get-Content -Raw $manifestPath
-$paths = [regex]::Matches($text, "'(module/[^']+)'") | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
-foreach ($path in $paths | Where-Object { $_ -notlike 'module/bin/*' }) {
-    Copy-Item -Path (Join-Path $root $path) -Destination (Join-Path $target (Split-Path -Leaf $path)) -Force
-}
-# ... and the manifest names them by leaf: 'module/bin/X.dll' -> 'X.dll', 'module/X.ps1xml' -> 'X.ps1xml'.
-$packed = [regex]::Replace($text, "'module/(?:bin/)?([^']+)'", "'`$1'")
-# The repository manifest's comments describe the repository's layout; this one says where it came from.
+$packed = [regex]::Replace($text, "'bin/([^']+)'", "'`$1'")
+# Its comments describe the repository's layout; this one says where it came from.
 $packed = "# Laid out by scripts/pack-module.ps1: the compiled cmdlets and their dependencies sit beside this manifest.`n" +
     ($packed -replace '(?m)^[ \t]*#.*\r?\n', '')
 Set-Content -Path (Join-Path $target 'HerTools.psd1') -Value $packed -NoNewline

@@ -9,20 +9,20 @@
         Synopsis    = 'Trains DDPG with Hindsight Experience Replay into a run folder and returns the run.'
         Description = @(
             'Start-HerTraining resolves a run config from a shipped preset (-Preset), a YAML file (-ConfigPath), a config object from the pipeline (-Config) or a checkpoint to continue (-ResumeFrom), applies the -Set overrides and the -Seed, -TotalTimesteps and -Threads parameters, and trains it into -OutputDirectory. The run folder receives config.yaml, progress.csv, eval.csv and checkpoints/.'
-            'While training, Write-Progress shows the environment steps done, steps per second, the training and evaluation success rates and the time left; -Verbose adds a line per evaluation and checkpoint. When training ends the cmdlet returns one HerTools.PowerShell.HerRun object: the run folder and id, the resolved config, the status, timesteps, duration, the final and best evaluation success rates, the paths of progress.csv and eval.csv, and the last and best checkpoints.'
+            'While training, Write-Progress shows the environment steps done, steps per second, the training and evaluation success rates and the time left; -Verbose writes the resolved config before training starts, a line whenever the evaluation success changes, what the engine reports (the checkpoint written on a stop) and a summary at the end. When training ends the cmdlet returns one HerTools.PowerShell.HerRun object: the run folder and id, the resolved config, the status, timesteps, duration, the final and best evaluation success rates, the paths of progress.csv and eval.csv, and the last and best checkpoints.'
             'Press Ctrl+C to stop: the engine writes a checkpoint of the step it reached and returns; continue later with -ResumeFrom. Every config problem (a missing file, an unknown key, a value of the wrong type) is a terminating error that names the key and the file and line, or the override, before anything runs.'
             'With -WhatIf the cmdlet prints the fully resolved config as YAML (every key, defaults included) and creates nothing.'
         )
         Parameters  = @{
             Preset          = 'The name of a shipped preset: point_goal (PointGoal-v0, the reference) or bitflip (BitFlip-v0 with 10 bits). Get-HerPreset lists them with their YAML. Tab completes the names.'
             ConfigPath      = 'A YAML run config. Keys absent from the file keep their defaults; unknown keys are refused with the file and line.'
-            Config          = 'A resolved config object (HerTools.Core.Config.HerConfig), for instance the Config property of a previous run. It is validated like a file and never changed in place.'
+            Config          = 'A resolved config object (HerTools.Core.Config.HerConfig), for instance the Config property of a previous run. The overrides apply to a copy: the object piped in never changes.'
             Set             = 'Overrides applied after the config is read, as a hashtable of dotted keys: @{ ''ddpg.batch_size'' = 128; ''her.n_sampled_goal'' = 8 }. Arrays become YAML lists (@(64, 64)); strings are read as YAML. -Seed, -TotalTimesteps and -Threads are applied after -Set.'
             OutputDirectory = 'The run folder to train into; created if needed. It must not already hold a run unless you resume. Default: runs/NAME-seedN-yyyyMMdd-HHmmss under the current location, or the checkpoint''s own run folder with -ResumeFrom.'
             Seed            = 'The seed of every generator of the run (environment, exploration noise, replay sampling, network initialisation). The same seed and config give the same progress.csv and eval.csv, wall-clock columns aside.'
             TotalTimesteps  = 'Environment steps to train for (the config''s total_timesteps). When resuming, the new total the run continues to.'
             Threads         = 'TorchSharp intra-op threads for this run (the config''s threads). 1 is reproducible bit for bit and is what parallel runs should use.'
-            ResumeFrom      = 'A checkpoint folder to continue from exactly (Get-HerCheckpoint returns them and binds here through its Path property). Alone, the config is the checkpoint''s run config.yaml; with -TotalTimesteps the run continues to that many steps.'
+            ResumeFrom      = 'A checkpoint folder to continue from exactly, or a run folder for its latest checkpoint; Get-HerCheckpoint''s output binds here through its Path property. The config is that run''s config.yaml: only -TotalTimesteps (the new total to continue to) and -Threads may change it.'
             WhatIf          = 'Prints the resolved config and the run folder, and starts nothing.'
             Confirm         = 'Asks before training starts.'
         }
@@ -59,7 +59,7 @@
 (Get-HerPreset point_goal).Yaml | Set-Content my-point-goal.yaml
 Start-HerTraining -ConfigPath my-point-goal.yaml -TotalTimesteps 500 -OutputDirectory runs/from-file -Verbose
 '@
-                Remarks = 'Writes the preset to a file to edit, then trains from it; -Verbose reports each evaluation and checkpoint.'
+                Remarks = 'Writes the preset to a file to edit, then trains from it; -Verbose shows the resolved config and how evaluation success moves.'
             }
             @{
                 Title   = 'Continue a run from its latest checkpoint'
@@ -270,5 +270,24 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
             @{ Title = 'See what would be written'; Code = 'Export-HerLearningCurve runs/demo -OutputPath demo-big.png -Width 1600 -Height 1000 -WhatIf'; Remarks = '' }
         )
         Links       = @('Import-HerMetric', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Test-HerTorch' = @{
+        Synopsis    = 'Multiplies two small matrices with TorchSharp, proving its native backend loads in this session.'
+        Description = @(
+            'Test-HerTorch creates two tensors from -Left and -Right, multiplies them with torch.matmul and returns the product with the libtorch and TorchSharp versions it computed with. Without arguments it multiplies [[1,2],[3,4]] by [[5,6],[7,8]].'
+            'Run it first when training fails to start: a native library that cannot load is reported here with TorchSharp''s own explanation (error id TorchFailed). Matrices whose shapes do not fit (ShapeMismatch) or ragged rows (RaggedMatrix) are refused before TorchSharp sees them.'
+        )
+        Parameters  = @{
+            Left  = 'The left matrix, as an array of rows. Default: [[1,2],[3,4]].'
+            Right = 'The right matrix, as an array of rows; it needs as many rows as -Left has columns. Default: [[5,6],[7,8]].'
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'Test-HerTorch takes no pipeline input.' })
+        Outputs     = @(@{ Type = 'HerTools.PowerShell.HerTorchCheck'; Description = 'Product (the rows of the product), LibTorchVersion and TorchSharpVersion.' })
+        Examples    = @(
+            @{ Title = 'Check that TorchSharp computes here'; Code = 'Test-HerTorch'; Remarks = 'Product is 19,22 and 43,50.' }
+            @{ Title = 'Multiply a row by a column'; Code = '(Test-HerTorch -Left (,@(1, 2, 3)) -Right @(@(4), @(5), @(6))).Product'; Remarks = 'Returns 32.' }
+        )
+        Links       = @('about_HerTools')
     }
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using HerTools.Core;
+using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
+using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
 
 namespace HerTools.PowerShell;
@@ -24,7 +26,12 @@ internal static class EngineErrors
         ConfigException { Key: null, File: string file } when !File.Exists(file) && !file.StartsWith("preset:", StringComparison.Ordinal)
             => ("ConfigFileNotFound", ErrorCategory.ObjectNotFound, file),
         ConfigException config => ("InvalidConfig", ErrorCategory.InvalidArgument, ConfigTarget(config) ?? target),
+        CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath) && !File.Exists(missing.CheckpointPath)
+            => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.CheckpointPath),
+        CheckpointException checkpoint => ("InvalidCheckpoint", ErrorCategory.InvalidData, checkpoint.CheckpointPath),
         MetricsFormatException metrics => ("InvalidMetricsFile", ErrorCategory.InvalidData, metrics.Path),
+        UnknownEnvironmentException unknown => ("UnknownEnvironment", ErrorCategory.ObjectNotFound, unknown.Id),
+        EnvOptionException => ("InvalidEnvironmentOption", ErrorCategory.InvalidArgument, target),
         FileNotFoundException missing => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.FileName ?? target),
         DirectoryNotFoundException => ("PathNotFound", ErrorCategory.ObjectNotFound, target),
         UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied, target),

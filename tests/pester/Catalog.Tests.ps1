@@ -42,15 +42,6 @@ Describe 'Get-HerPreset' {
         $problems[0].Exception.Message | Should -Be "No preset 'nope'. Shipped presets: bitflip, point_goal."
     }
 
-    It 'gives a YAML that Start-HerTraining reads back to the same config' {
-        $path = Join-Path $TestDrive 'point_goal.yaml'
-        Set-Content -Path $path -Value (Get-HerPreset point_goal).Yaml
-
-        Start-HerTraining -ConfigPath $path -WhatIf -OutputDirectory (Join-Path $TestDrive 'never')
-
-        Join-Path $TestDrive 'never' | Should -Not -Exist
-    }
-
     It 'completes -Name <Typed> to <Expected>' -ForEach @(
         @{ Typed = 'p'; Expected = @('point_goal') }
         @{ Typed = ''; Expected = @('bitflip', 'point_goal') }

@@ -123,8 +123,8 @@ Describe 'Invoke-HerEval' {
 
         It 'reproduces the evaluation eval.csv logged at that step' {
             $result.SuccessRate | Should -Be ([double]$logged.success_rate)
-            $result.MeanReturn | Should -BeApproximately ([double]$logged.mean_return) 1e-9
-            $result.MeanFinalDistance | Should -BeApproximately ([double]$logged.mean_final_distance) 1e-9
+            [Math]::Abs($result.MeanReturn - ([double]$logged.mean_return)) | Should -BeLessOrEqual 1e-9
+            [Math]::Abs($result.MeanFinalDistance - ([double]$logged.mean_final_distance)) | Should -BeLessOrEqual 1e-9
         }
 
         It 'attaches no episode records without -Detailed' {
@@ -144,8 +144,8 @@ Describe 'Invoke-HerEval' {
         It 'summarises exactly its records' {
             $successes = @($detailed.Episodes | Where-Object Success).Count
             $detailed.SuccessRate | Should -Be ($successes / 4)
-            $detailed.MeanReturn | Should -BeApproximately (($detailed.Episodes.Return | Measure-Object -Average).Average) 1e-9
-            $detailed.MeanFinalDistance | Should -BeApproximately (($detailed.Episodes.FinalDistance | Measure-Object -Average).Average) 1e-9
+            [Math]::Abs($detailed.MeanReturn - (($detailed.Episodes.Return | Measure-Object -Average).Average)) | Should -BeLessOrEqual 1e-9
+            [Math]::Abs($detailed.MeanFinalDistance - (($detailed.Episodes.FinalDistance | Measure-Object -Average).Average)) | Should -BeLessOrEqual 1e-9
         }
 
         It 'gives the same result for the same seed' {
@@ -237,10 +237,10 @@ Describe 'Import-HerMetric' {
 
     Context 'several runs from the pipeline' {
         It 'returns the rows of each run, told apart by RunId, for <Name>' -ForEach @(
-            @{ Name = 'HerRun objects'; Input = { $shared, (New-ShortRun -OutputDirectory (Join-Path $TestDrive 'second') -Set @{ total_timesteps = 250 }) } }
-            @{ Name = 'folder paths'; Input = { (Join-Path $TestDrive 'shared'), (Join-Path $TestDrive 'second') } }
+            @{ Name = 'HerRun objects'; Source = { $shared, (New-ShortRun -OutputDirectory (Join-Path $TestDrive 'second') -Set @{ total_timesteps = 250 }) } }
+            @{ Name = 'folder paths'; Source = { (Join-Path $TestDrive 'shared'), (Join-Path $TestDrive 'second') } }
         ) {
-            $rows = & $Input | Import-HerMetric -Kind Eval
+            $rows = & $Source | Import-HerMetric -Kind Eval
 
             ($rows | Group-Object RunId | Sort-Object Name | ForEach-Object { "$($_.Name):$($_.Count)" }) | Should -Be @('second:1', 'shared:2')
         }

@@ -58,6 +58,47 @@ Describe 'Start-HerTraining' {
         }
     }
 
+    Context 'while training' {
+        BeforeAll {
+            # A hosted pipeline keeps the progress and verbose records a console would show.
+            $session = [initialsessionstate]::CreateDefault2()
+            $session.ImportPSModule($Manifest)
+            $shell = [powershell]::Create($session)
+            $null = $shell.AddCommand('Start-HerTraining').AddParameter('Preset', 'point_goal').
+                AddParameter('Set', @{ total_timesteps = 500; 'eval.n_eval_episodes' = 10; 'log.log_interval' = 100 }).
+                AddParameter('OutputDirectory', (Join-Path $TestDrive 'watched')).AddParameter('Verbose')
+            $output = $shell.Invoke()
+            $progress = @($shell.Streams.Progress)
+            $verbose = @($shell.Streams.Verbose.Message)
+            $shell.Dispose()
+        }
+
+        It 'returns the run' {
+            $output.Count | Should -Be 1
+            $output[0].Timesteps | Should -Be 500
+        }
+
+        It 'writes progress with steps done, steps per second and the time left' {
+            $running = @($progress | Where-Object RecordType -eq 'Processing')
+            $running.Count | Should -BeGreaterThan 0
+            $running | ForEach-Object { $_.StatusDescription | Should -Match '^[\d,.\s]+ / 500 steps, [\d,.\s]+ steps/s' }
+            $running.PercentComplete | Should -Be ($running.PercentComplete | Sort-Object)
+            $running[-1].PercentComplete | Should -Be 100
+        }
+
+        It 'shows the evaluation success once there is one, and completes the progress bar' {
+            $progress[-2].StatusDescription | Should -Match ', eval \d+'
+            $progress[-1].RecordType | Should -Be 'Completed'
+        }
+
+        It 'writes the resolved config, the evaluations and a summary to the verbose stream' {
+            $verbose[0] | Should -Match "^Train PointGoal-v0 with her for 500 steps into '.*watched' with this config"
+            $verbose[0] | Should -Match '(?m)^  n_eval_episodes: 10$'
+            ($verbose -match 'evaluation success \d').Count | Should -BeGreaterThan 0
+            $verbose[-1] | Should -Match "^Run 'watched' completed at 500 steps after \d\d:\d\d:\d\d; final evaluation success"
+        }
+    }
+
     Context 'with a config from the pipeline, a YAML file, or relative paths' {
         It 'trains a HerConfig piped in, without changing it' {
             $config = (New-ShortRun -OutputDirectory (Join-Path $TestDrive 'source') -Seed 1).Config
@@ -103,7 +144,7 @@ Describe 'Start-HerTraining' {
                 Remove-Item $transcript
             }
 
-            $printed | Should -Match "What if: Train BitFlip-v0 with her for 20\D?000 steps into '.*whatif2'"
+            $printed | Should -Match "What if: Train BitFlip-v0 with her for 20\D?000 steps into '.*whatif2' with this config \(hash [0-9a-f]{12}\):"
             $printed | Should -Match '(?m)^seed: 5$'
             $printed | Should -Match '(?m)^  n_bits: 12$'
             $printed | Should -Match '(?m)^  batch_size: 64$'

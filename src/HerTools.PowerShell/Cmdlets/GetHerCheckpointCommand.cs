@@ -4,8 +4,9 @@ using HerTools.Core.Checkpoints;
 namespace HerTools.PowerShell.Cmdlets;
 
 /// <summary>
-/// Lists the checkpoints of one or more run folders, newest first, read from their <c>checkpoint.json</c>
-/// without loading weights; <c>-Latest</c> or <c>-Best</c> picks one per run.
+/// Lists the checkpoints of one or more run folders, newest first (at equal steps the regular one before
+/// <c>best</c>), read from their <c>checkpoint.json</c> without loading weights; <c>-Latest</c> or <c>-Best</c>
+/// picks one per run.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HerCheckpoint", DefaultParameterSetName = AllSet)]
 [OutputType(typeof(CheckpointInfo))]
@@ -53,7 +54,7 @@ public sealed class GetHerCheckpointCommand : HerCmdlet
                     "CheckpointNotFound", ErrorCategory.ObjectNotFound, runDirectory));
                 continue;
             }
-            WriteObject(found.OrderByDescending(c => c.Step).ThenByDescending(c => c.Created), enumerateCollection: true);
+            WriteObject(found, enumerateCollection: true);
         }
     }
 }

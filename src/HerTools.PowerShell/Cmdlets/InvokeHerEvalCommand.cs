@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HerTools.Core.Checkpoints;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell.Cmdlets;
@@ -35,10 +36,15 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
 
     protected override void ProcessRecord()
     {
-        string checkpoint = ResolveExistingDirectory(Path, "Checkpoint folder");
-        WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {Seed}.");
+        string given = ResolveExistingDirectory(Path, "Checkpoint folder");
+        string checkpoint = given;
         EvaluationResult result;
-        try { result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads); }
+        try
+        {
+            checkpoint = CheckpointStore.ResolveCheckpointPath(given);
+            WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {Seed}.");
+            result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads);
+        }
         catch (Exception e) { ThrowEngineError(e, checkpoint); return; }
         WriteObject(HerEvaluation.From(checkpoint, Seed, result, Detailed));
     }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
 using HerTools.Core.Training;
@@ -21,6 +22,8 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     private const string ConfigPathSet = "ConfigPath";
     private const string ConfigSet = "Config";
     private const string ResumeSet = "Resume";
+
+    private const int ProgressActivityId = 1;
 
     private CancellationTokenSource? _cancel;
     private readonly HashSet<string> _runDirectoriesUsed = new(StringComparer.Ordinal);
@@ -63,10 +66,8 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateRange(1, 256)]
     public int? Threads { get; set; }
 
-    /// <summary>A checkpoint folder to continue from exactly. Alone, the config is the checkpoint run's <c>config.yaml</c>.</summary>
-    [Parameter(ParameterSetName = PresetSet)]
-    [Parameter(ParameterSetName = ConfigPathSet)]
-    [Parameter(ParameterSetName = ConfigSet)]
+    /// <summary>A checkpoint folder (or a run folder, for its latest checkpoint) to continue from exactly, with
+    /// the checkpoint run's <c>config.yaml</c>; only <c>total_timesteps</c> and <c>threads</c> may change.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResumeSet)]
     [Alias("Path")]
     [ValidateNotNullOrEmpty]
@@ -74,19 +75,19 @@ public sealed class StartHerTrainingCommand : HerCmdlet
 
     protected override void ProcessRecord()
     {
-        string? resumeFrom = ResumeFrom is null ? null : ResolveExistingDirectory(ResumeFrom, "Checkpoint folder");
+        CheckpointInfo? resumeFrom = ResumeFrom is null ? null : ReadCheckpoint(ResumeFrom);
         var (config, name) = LoadConfig(resumeFrom);
         string runDirectory = ChooseRunDirectory(config, name, resumeFrom);
 
-        string yaml = config.ToYaml();
+        // -WhatIf prints this description, and -Verbose writes it before training starts: the resolved config, every key.
         string action = resumeFrom is null
-            ? $"Train {config.Env.Id} with {config.Algo} for {config.TotalTimesteps:N0} steps into '{runDirectory}' with this config:"
-            : $"Resume from '{resumeFrom}' to {config.TotalTimesteps:N0} steps into '{runDirectory}' with this config:";
-        if (!ShouldProcess($"{action}{Environment.NewLine}{yaml}", $"Start training into '{runDirectory}'?", "Start-HerTraining"))
+            ? $"Train {config.Env.Id} with {config.Algo} for {config.TotalTimesteps:N0} steps into '{runDirectory}'"
+            : $"Resume from '{resumeFrom.Path}' (step {resumeFrom.Step:N0}) to {config.TotalTimesteps:N0} steps into '{runDirectory}'";
+        string description = $"{action} with this config (hash {config.ComputeHash()}):{Environment.NewLine}{config.ToYaml()}";
+        if (!ShouldProcess(description, $"Start training into '{runDirectory}'?", "Start-HerTraining"))
             return;
 
-        WriteVerbose($"{action.TrimEnd(':')} (config hash {config.ComputeHash()}).");
-        var result = Train(config, runDirectory, resumeFrom);
+        var result = Train(config, runDirectory, resumeFrom?.Path);
         if (result is null) return;
         WriteVerbose($"Run '{result.RunId}' {result.Status.ToString().ToLowerInvariant()} at {result.Timesteps:N0} steps after {result.Duration:hh\\:mm\\:ss}; "
             + $"final evaluation success {Percent(result.FinalEvalSuccessRate)}, best {Percent(result.BestEvalSuccessRate)}.");
@@ -98,7 +99,16 @@ public sealed class StartHerTrainingCommand : HerCmdlet
         try { _cancel?.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    private (HerConfig Config, string Name) LoadConfig(string? resumeFrom)
+    /// <summary>The checkpoint to resume from: a checkpoint folder, or a run folder for its latest checkpoint.
+    /// Its <c>checkpoint.json</c> is read now, so a corrupt one stops the cmdlet before anything starts.</summary>
+    private CheckpointInfo ReadCheckpoint(string path)
+    {
+        string given = ResolveExistingDirectory(path, "Checkpoint folder");
+        try { return CheckpointStore.ReadInfo(CheckpointStore.ResolveCheckpointPath(given)); }
+        catch (Exception e) { ThrowEngineError(e, given); throw; }
+    }
+
+    private (HerConfig Config, string Name) LoadConfig(CheckpointInfo? resumeFrom)
     {
         var overrides = new List<string>();
         if (Set is not null) overrides.AddRange(OverrideText.FromTable(Set));
@@ -116,25 +126,29 @@ public sealed class StartHerTrainingCommand : HerCmdlet
                     string path = ResolvePath(ConfigPath);
                     return (ConfigLoader.LoadFile(path, overrides), System.IO.Path.GetFileNameWithoutExtension(path));
                 case ConfigSet:
-                    // Through YAML so the piped object is validated like a file and never changed in place.
-                    return (ConfigLoader.LoadYaml(Config!.ToYaml(), "pipeline config", overrides), Config.Env.Id);
+                    // A copy, so the piped object never changes; the engine checks the whole config before training.
+                    var copy = Config!.Clone();
+                    foreach (string text in overrides) ConfigLoader.ApplyOverride(copy, text);
+                    return (copy, Config.Env.Id);
                 default:
-                    string runConfig = RunFiles.ConfigPath(CheckpointRunDirectory(resumeFrom!));
-                    return (ConfigLoader.LoadFile(runConfig, overrides), System.IO.Path.GetFileName(CheckpointRunDirectory(resumeFrom!)));
+                    // The run's config.yaml is the checkpoint's config; the engine refuses any other change
+                    // than total_timesteps and threads.
+                    string runConfig = RunFiles.ConfigPath(resumeFrom!.RunDirectory);
+                    return (ConfigLoader.LoadFile(runConfig, overrides), System.IO.Path.GetFileName(resumeFrom.RunDirectory));
             }
         }
-        catch (Exception e) when (e is not PipelineStoppedException)
+        catch (Exception e)
         {
             ThrowEngineError(e, ParameterSetName == ConfigPathSet ? ConfigPath : Preset);
             throw; // not reached: ThrowTerminatingError throws
         }
     }
 
-    private string ChooseRunDirectory(HerConfig config, string name, string? resumeFrom)
+    private string ChooseRunDirectory(HerConfig config, string name, CheckpointInfo? resumeFrom)
     {
         string runDirectory;
         if (OutputDirectory is not null) runDirectory = ResolvePath(OutputDirectory);
-        else if (resumeFrom is not null) runDirectory = CheckpointRunDirectory(resumeFrom);
+        else if (resumeFrom is not null) runDirectory = resumeFrom.RunDirectory;
         else
         {
             string stem = config.RunId.Length > 0 ? config.RunId : $"{name}-seed{config.Seed}";
@@ -163,12 +177,17 @@ public sealed class StartHerTrainingCommand : HerCmdlet
             finally { progress.Complete(); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        var record = new ProgressRecord(1, $"Training {config.Env.Id} ({config.Algo})", "starting");
+        string activity = $"Training {config.Env.Id} ({config.Algo})";
+        double? lastEval = null;
         foreach (var update in progress.Drain())
         {
             // After Ctrl+C nothing may be written; keep waiting until the engine has saved its checkpoint.
             if (Stopping) continue;
-            Report(record, update);
+            WriteProgress(ToProgressRecord(activity, update));
+            if (update.Message is not null) WriteVerbose($"[{update.Timesteps:N0} steps] {update.Message}");
+            if (update.LastEvalSuccessRate is double eval && eval != lastEval)
+                WriteVerbose($"[{update.Timesteps:N0} steps] evaluation success {eval:0.00}");
+            lastEval = update.LastEvalSuccessRate;
         }
 
         TrainingResult result;
@@ -182,25 +201,22 @@ public sealed class StartHerTrainingCommand : HerCmdlet
         finally { _cancel = null; }
 
         if (Stopping) return null;
-        record.RecordType = ProgressRecordType.Completed;
-        WriteProgress(record);
+        WriteProgress(new ProgressRecord(ProgressActivityId, activity, "done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
         return result;
     }
 
-    private void Report(ProgressRecord record, TrainingProgress update)
+    private static ProgressRecord ToProgressRecord(string activity, TrainingProgress update)
     {
         string success = update.TrainSuccessRate is double train ? $", success {train:P0}" : "";
         string eval = update.LastEvalSuccessRate is double e ? $", eval {e:P0}" : "";
-        record.StatusDescription = $"{update.Timesteps:N0} / {update.TotalTimesteps:N0} steps, {update.StepsPerSecond:N0} steps/s{success}{eval}";
-        record.PercentComplete = (int)Math.Round(update.FractionDone * 100);
-        record.SecondsRemaining = update.Remaining is TimeSpan left ? (int)Math.Ceiling(left.TotalSeconds) : -1;
-        record.CurrentOperation = update.Message ?? "";
-        WriteProgress(record);
-        if (update.Message is not null) WriteVerbose($"[{update.Timesteps:N0} steps] {update.Message}");
+        return new ProgressRecord(ProgressActivityId, activity,
+            $"{update.Timesteps:N0} / {update.TotalTimesteps:N0} steps, {update.StepsPerSecond:N0} steps/s{success}{eval}")
+        {
+            PercentComplete = (int)Math.Round(update.FractionDone * 100),
+            SecondsRemaining = update.Remaining is TimeSpan left ? (int)Math.Ceiling(left.TotalSeconds) : -1,
+            CurrentOperation = update.Message ?? "",
+        };
     }
-
-    private static string CheckpointRunDirectory(string checkpoint) =>
-        System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(checkpoint))!)!;
 
     private static string Percent(double? rate) => rate is double r ? r.ToString("P0", CultureInfo.CurrentCulture) : "n/a";
 }
