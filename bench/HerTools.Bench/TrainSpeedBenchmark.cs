@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using HerTools.Core.Agents;
+using HerTools.Core.Envs;
+using HerTools.Core.Randomness;
+using HerTools.Core.Replay;
+using TorchSharp;
+
+namespace HerTools.Bench;
+
+/// <summary>
+/// <c>train-speed [--threads N] [--steps N] [--hidden W] [--batch B]</c>: DDPG on PointGoal-v0 with one
+/// gradient step (and one target update) per environment step, two hidden layers of W, batch B.
+/// Prints <c>env_steps_per_s</c> (whole loop), <c>gradient_steps_per_s</c> (time inside the learner's
+/// update and target update only) and <c>bound_updates_per_s</c>, the rate this machine allows at
+/// this thread count: <c>1 / (FLOPs per update / measured matmul FLOP/s + measured per-update overhead)</c>,
+/// the overhead being the time of a whole update with tiny networks at the same batch size.
+/// Also prints the figures the bound is made of and how memory moved over the timed steps.
+/// </summary>
+public static class TrainSpeedBenchmark
+{
+    private const int WarmupSteps = 300;
+    private const float NoiseSigma = 0.1f;
+
+    public static int Run(BenchArgs args)
+    {
+        int threads = args.Int("threads", 1);
+        int steps = args.Int("steps", 2000);
+        int hidden = args.Int("hidden", 256);
+        int batchSize = args.Int("batch", 256);
+        args.EnsureAllUsed();
+        if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1) throw new ArgumentException("threads, steps, hidden and batch must be positive");
+
+        var env = new PointGoalEnv();
+        int observationSize = env.ObservationSpace.Observation.Size, goalSize = env.ObservationSpace.DesiredGoal.Size;
+        int actionSize = env.ActionSpace.Size;
+        var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = threads, Seed = 1 };
+
+        // Training loop: warm-up (fills the replay, warms the allocator and MKL), then the timed steps.
+        double updateSeconds, loopSeconds;
+        long managedBytes;
+        double rssStartMb, rssEndMb;
+        using (var ddpg = new Ddpg(options, observationSize, goalSize, actionSize, env.ActionSpace.Low, env.ActionSpace.High))
+        {
+            var loop = new TrainingLoop(env, ddpg, batchSize);
+            loop.Run(Math.Max(WarmupSteps, batchSize));
+            GC.Collect();
+            rssStartMb = Process.GetCurrentProcess().WorkingSet64 / 1e6;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            var clock = Stopwatch.StartNew();
+            updateSeconds = loop.Run(steps);
+            loopSeconds = clock.Elapsed.TotalSeconds;
+            managedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            GC.Collect();
+            rssEndMb = Process.GetCurrentProcess().WorkingSet64 / 1e6;
+        }
+
+        // The bound: matmul rate at this thread count, and the fixed cost of an update whose arithmetic is negligible.
+        torch.set_num_threads(threads);
+        double flopsPerSecond = MatmulFlopsPerSecond();
+        double flopsPerUpdate = UpdateFlops(observationSize + goalSize, actionSize, [hidden, hidden], batchSize);
+        double overheadSeconds = TinyUpdateSeconds(options, observationSize, goalSize, actionSize, env.ActionSpace, batchSize, flopsPerSecond);
+        double bound = 1 / (flopsPerUpdate / flopsPerSecond + overheadSeconds);
+
+        BenchArgs.Print("env_steps_per_s", steps / loopSeconds);
+        BenchArgs.Print("gradient_steps_per_s", steps / updateSeconds);
+        BenchArgs.Print("bound_updates_per_s", bound);
+        BenchArgs.Print("gradient_share_of_bound", steps / updateSeconds / bound);
+        BenchArgs.Print("update_ms", updateSeconds / steps * 1e3);
+        BenchArgs.Print("mflop_per_update", flopsPerUpdate / 1e6);
+        BenchArgs.Print("matmul_gflop_per_s", flopsPerSecond / 1e9);
+        BenchArgs.Print("update_overhead_ms", overheadSeconds * 1e3);
+        BenchArgs.Print("managed_bytes_per_step", (double)managedBytes / steps);
+        BenchArgs.Print("rss_growth_mb", rssEndMb - rssStartMb);
+        BenchArgs.Print("threads", threads);
+        return 0;
+    }
+
+    /// <summary>
+    /// Matmul FLOPs of one <see cref="Ddpg.Update"/>: 2 * rows * in * out per layer for a forward pass, the
+    /// same again for a weight gradient and for an input gradient (not needed below a network's first layer,
+    /// except the critic's in the actor loss, whose input holds the action). The critic is frozen in the
+    /// actor loss, so it has no weight gradient there. 256x256 at batch 256: 340.7 MFLOP (374.9 unfrozen).
+    /// </summary>
+    public static double UpdateFlops(int inputSize, int actionSize, int[] hidden, int batchSize)
+    {
+        static (double All, double First) Products(int input, int[] hidden, int output)
+        {
+            int[] widths = [input, .. hidden, output];
+            double all = 0;
+            for (int i = 0; i < widths.Length - 1; i++) all += (double)widths[i] * widths[i + 1];
+            return (all, (double)widths[0] * widths[1]);
+        }
+        var actor = Products(inputSize, hidden, actionSize);
+        var critic = Products(inputSize + actionSize, hidden, 1);
+        double target = actor.All + critic.All;
+        double criticLoss = critic.All + critic.All + (critic.All - critic.First);
+        double actorLoss = actor.All + critic.All + critic.All + actor.All + (actor.All - actor.First);
+        return 2.0 * batchSize * (target + criticLoss + actorLoss);
+    }
+
+    private static double MatmulFlopsPerSecond()
+    {
+        using var a = torch.rand(256, 256);
+        using var b = torch.rand(256, 256);
+        for (int i = 0; i < 50; i++) { using var scope = torch.NewDisposeScope(); a.matmul(b); }
+        var clock = Stopwatch.StartNew();
+        int count = 0;
+        while (clock.Elapsed.TotalSeconds < 1.0)
+        {
+            using var scope = torch.NewDisposeScope();
+            a.matmul(b);
+            count++;
+        }
+        return count * 2.0 * 256 * 256 * 256 / clock.Elapsed.TotalSeconds;
+    }
+
+    // Time of Update + UpdateTargets with two hidden layers of 8 at the full batch size, minus its own (tiny) arithmetic.
+    private static double TinyUpdateSeconds(DdpgOptions options, int observationSize, int goalSize, int actionSize, Box actionSpace, int batchSize, double flopsPerSecond)
+    {
+        int[] tiny = [8, 8];
+        using var ddpg = new Ddpg(options with { HiddenSizes = tiny }, observationSize, goalSize, actionSize, actionSpace.Low, actionSpace.High);
+        var batch = new ReplayBatch(batchSize, observationSize, goalSize, actionSize) { Count = batchSize };
+        var rng = new Rng(2);
+        for (int i = 0; i < batch.Inputs.Length; i++) { batch.Inputs[i] = (float)rng.Uniform(-1, 1); batch.NextInputs[i] = (float)rng.Uniform(-1, 1); }
+        for (int i = 0; i < batchSize; i++) { batch.Actions[i * actionSize] = (float)rng.Uniform(-1, 1); batch.Rewards[i] = -1; batch.NotDone[i] = 1; }
+        for (int i = 0; i < 200; i++) { ddpg.Update(batch); ddpg.UpdateTargets(); }
+        const int timed = 1000;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < timed; i++) { ddpg.Update(batch); ddpg.UpdateTargets(); }
+        double perUpdate = clock.Elapsed.TotalSeconds / timed;
+        return Math.Max(0, perUpdate - UpdateFlops(observationSize + goalSize, actionSize, tiny, batchSize) / flopsPerSecond);
+    }
+
+    /// <summary>Acting with Gaussian exploration, storing, sampling, one update and one target update per step.</summary>
+    private sealed class TrainingLoop(PointGoalEnv env, Ddpg ddpg, int batchSize)
+    {
+        private readonly UniformReplay _replay = new(100_000, ddpg.InputSize, ddpg.ActionSize);
+        private readonly ReplayBatch _batch = new(batchSize, ddpg.ObservationSize, ddpg.GoalSize, ddpg.ActionSize);
+        private readonly GaussianNoise _noise = new(ddpg.ActionSize, NoiseSigma, new Rng(3));
+        private readonly Rng _sampleRng = new(4);
+        private readonly float[] _input = new float[ddpg.InputSize], _nextInput = new float[ddpg.InputSize];
+        private readonly float[] _action = new float[ddpg.ActionSize], _noiseSample = new float[ddpg.ActionSize];
+        private GoalObservation? _observation;
+        private ulong _episodes;
+
+        /// <summary>Runs <paramref name="steps"/> environment steps; returns the seconds spent inside the learner's updates.</summary>
+        public double Run(int steps)
+        {
+            var updateClock = new Stopwatch();
+            for (int step = 0; step < steps; step++)
+            {
+                _observation ??= env.Reset(seed: 1000 + _episodes++);
+                Flatten(_observation, _input);
+                ddpg.Act(_input, _action);
+                _noise.Sample(_noiseSample);
+                for (int i = 0; i < _action.Length; i++)
+                    _action[i] = Math.Clamp(_action[i] + _noiseSample[i], env.ActionSpace.Low[i], env.ActionSpace.High[i]);
+                var result = env.Step(_action);
+                Flatten(result.Observation, _nextInput);
+                _replay.Add(_input, _action, _nextInput, result.Reward, result.Terminated);
+                _observation = result.Terminated || result.Truncated ? null : result.Observation;
+
+                if (_replay.Count < batchSize) continue;
+                _replay.Sample(_batch, _sampleRng);
+                ddpg.UpdateNormalizers(_batch);
+                updateClock.Start();
+                ddpg.Update(_batch);
+                ddpg.UpdateTargets();
+                updateClock.Stop();
+            }
+            return updateClock.Elapsed.TotalSeconds;
+        }
+
+        private static void Flatten(GoalObservation observation, float[] input)
+        {
+            observation.Observation.CopyTo(input, 0);
+            observation.DesiredGoal.CopyTo(input, observation.Observation.Length);
+        }
+    }
+
+    /// <summary>
+    /// STAND-IN, to be replaced by HerTools.Core.Replay.HerReplayBuffer once it is on main: a ring of
+    /// transitions sampled uniformly, without HER relabeling. It costs about what the real buffer's
+    /// copy into a ReplayBatch costs, which is all this benchmark needs from it.
+    /// </summary>
+    private sealed class UniformReplay(int capacity, int inputSize, int actionSize)
+    {
+        private readonly float[] _inputs = new float[capacity * inputSize];
+        private readonly float[] _nextInputs = new float[capacity * inputSize];
+        private readonly float[] _actions = new float[capacity * actionSize];
+        private readonly float[] _rewards = new float[capacity];
+        private readonly float[] _notDone = new float[capacity];
+        private int _next;
+
+        public int Count { get; private set; }
+
+        public void Add(float[] input, float[] action, float[] nextInput, float reward, bool terminated)
+        {
+            input.CopyTo(_inputs, _next * inputSize);
+            nextInput.CopyTo(_nextInputs, _next * inputSize);
+            action.CopyTo(_actions, _next * actionSize);
+            _rewards[_next] = reward;
+            _notDone[_next] = terminated ? 0f : 1f;
+            _next = (_next + 1) % capacity;
+            Count = Math.Min(Count + 1, capacity);
+        }
+
+        public void Sample(ReplayBatch batch, Rng rng)
+        {
+            batch.Count = batch.Capacity;
+            batch.RelabeledCount = 0;
+            int zeroRewards = 0;
+            for (int row = 0; row < batch.Count; row++)
+            {
+                int i = rng.NextInt(Count);
+                _inputs.AsSpan(i * inputSize, inputSize).CopyTo(batch.Inputs.AsSpan(row * inputSize));
+                _nextInputs.AsSpan(i * inputSize, inputSize).CopyTo(batch.NextInputs.AsSpan(row * inputSize));
+                _actions.AsSpan(i * actionSize, actionSize).CopyTo(batch.Actions.AsSpan(row * actionSize));
+                batch.Rewards[row] = _rewards[i];
+                batch.NotDone[row] = _notDone[i];
+                if (_rewards[i] == 0f) zeroRewards++;
+            }
+            batch.ZeroRewardCount = zeroRewards;
+        }
+    }
+}

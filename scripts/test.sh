@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Every test (README command 2; .ci/run runs this very script): restores the local tools, builds the
+# solution with zero warnings, packs and installs the her-tools package, runs the xunit and Pester suites,
+# and ends with exactly one line "N passed, N failed" summing both.
+# Exits non-zero when anything failed or when no test ran. Needs only the .NET SDK on the machine.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+configuration=Release
+results=$root/TestResults
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { printf '\n==== %s\n' "$*"; }
+
+temporary=$(mktemp -d "${TMPDIR:-/tmp}/hertools-test.XXXXXX")
+trap 'rm -rf "$temporary"' EXIT
+rm -rf "$results"
+mkdir -p "$results"
+
+step "Tools: PowerShell from the local tool manifest, Pester from NuGet"
+dotnet tool restore
+dotnet restore tests/pester/PesterRestore.csproj -nologo
+pester_module=$(dotnet msbuild tests/pester/PesterRestore.csproj -nologo -getProperty:PesterModulePath)
+if [[ ! -f $pester_module ]]; then
+    echo "test.sh: Pester was restored but $pester_module is missing" >&2
+    exit 1
+fi
+
+step "Build ($configuration, warnings are errors)"
+dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
+
+# ==== HOOK: the packed tool, end to end ===============================================================
+# Packs her-tools into ./artifacts and installs it from there into a throw-away tool path, as a user
+# would. Later issues add the smoke runs of the installed tool at the SMOKE mark below.
+step "her-tools: pack into ./artifacts, install into a temporary tool path"
+rm -f artifacts/her-tools.*.nupkg
+dotnet pack src/HerTools.Cli -c "$configuration" --no-build -nologo
+tool_package=$(ls artifacts/her-tools.*.nupkg)
+tool_path=$temporary/tools
+# --source (not --add-source): only our own package may answer to the name her-tools.
+dotnet tool install her-tools --tool-path "$tool_path" --source "$root/artifacts"
+[[ -x $tool_path/her-tools ]] || { echo "test.sh: her-tools is not in $tool_path after install" >&2; exit 1; }
+export HERTOOLS_TOOL_PACKAGE=$root/$tool_package HERTOOLS_TOOL_PATH=$tool_path
+# SMOKE (later issues): "$tool_path/her-tools" train --preset point_goal ... && "$tool_path/her-tools" eval ...
+# ==== end of HOOK =====================================================================================
+
+step "xunit"
+xunit_status=0
+dotnet test HerTools.sln -c "$configuration" --no-build --nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results/xunit" || xunit_status=$?
+
+step "Pester"
+pester_status=0
+HERTOOLS_PESTER_MODULE=$pester_module HERTOOLS_RESULTS=$results \
+dotnet pwsh -NoProfile -NonInteractive -Command '
+    $ErrorActionPreference = "Stop"
+    Import-Module $env:HERTOOLS_PESTER_MODULE
+    $configuration = New-PesterConfiguration
+    $configuration.Run.Path = "tests/pester"
+    $configuration.Run.PassThru = $true
+    $configuration.Output.Verbosity = "Detailed"
+    if ([Console]::IsOutputRedirected) { $configuration.Output.RenderMode = "Plaintext" }
+    $configuration.TestResult.Enabled = $true
+    $configuration.TestResult.OutputFormat = "NUnitXml"
+    $configuration.TestResult.OutputPath = Join-Path $env:HERTOOLS_RESULTS "pester.xml"
+    $run = Invoke-Pester -Configuration $configuration
+    # A file that fails outside any test (discovery, top-level BeforeAll) counts as a failure too.
+    $failed = $run.FailedCount + $run.FailedContainersCount
+    if ($run.Result -ne "Passed" -and $failed -eq 0) { $failed = 1 }
+    "$($run.PassedCount) $failed $($run.SkippedCount + $run.NotRunCount)" |
+        Set-Content -Path (Join-Path $env:HERTOOLS_RESULTS "pester-counts.txt")
+' || pester_status=$?
+
+# ---- Summary: the xunit .trx files plus Pester's counts -------------------------------------------
+counter() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+trx_files=("$results"/xunit/*.trx)
+for trx in "${trx_files[@]}"; do
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    passed=$((passed + $(counter passed "$counters")))
+    failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
+    skipped=$((skipped + $(counter notExecuted "$counters")))
+done
+xunit_failed=$failed
+if (( xunit_status != 0 && xunit_failed == 0 )); then
+    echo "test.sh: dotnet test exited with $xunit_status without reporting a failed test; counting the run as one failure" >&2
+    failed=$((failed + 1))
+fi
+
+if [[ -f $results/pester-counts.txt ]]; then
+    read -r pester_passed pester_failed pester_skipped < "$results/pester-counts.txt"
+    passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
+else
+    echo "test.sh: Pester exited with $pester_status and wrote no counts; counting the run as one failure" >&2
+    failed=$((failed + 1))
+fi
+
+summary="$passed passed, $failed failed"
+(( skipped > 0 )) && summary+=", $skipped skipped"
+if (( passed + failed == 0 )); then
+    echo "test.sh: no test ran" >&2
+    echo "$summary"
+    exit 1
+fi
+echo "$summary"
+(( failed == 0 ))
