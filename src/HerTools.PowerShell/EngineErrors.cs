@@ -4,6 +4,7 @@ using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
+using HerTools.Core.Training;
 
 namespace HerTools.PowerShell;
 
@@ -29,6 +30,7 @@ internal static class EngineErrors
         CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath) && !File.Exists(missing.CheckpointPath)
             => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.CheckpointPath),
         CheckpointException checkpoint => ("InvalidCheckpoint", ErrorCategory.InvalidData, checkpoint.CheckpointPath),
+        TrainingDivergedException => ("TrainingDiverged", ErrorCategory.InvalidResult, target),
         MetricsFormatException metrics => ("InvalidMetricsFile", ErrorCategory.InvalidData, metrics.Path),
         UnknownEnvironmentException unknown => ("UnknownEnvironment", ErrorCategory.ObjectNotFound, unknown.Id),
         EnvOptionException => ("InvalidEnvironmentOption", ErrorCategory.InvalidArgument, target),

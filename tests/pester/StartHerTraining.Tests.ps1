@@ -204,6 +204,19 @@ Describe 'Start-HerTraining' {
             $err.Exception.Message | Should -BeLike "*unknown preset 'point_gaol'; shipped presets: bitflip, point_goal*"
         }
 
+        It 'stops with TrainingDiverged (InvalidResult) naming the step and quantity when training blows up' {
+            $runDirectory = Join-Path $TestDrive 'diverged'
+
+            $err = Get-TerminatingError {
+                Start-HerTraining -Preset point_goal -Set @{ 'ddpg.actor_lr' = 1e30; 'ddpg.critic_lr' = 1e30; total_timesteps = 1000 } -OutputDirectory $runDirectory
+            }
+
+            $err.FullyQualifiedErrorId | Should -Be 'TrainingDiverged,HerTools.PowerShell.Cmdlets.StartHerTrainingCommand'
+            $err.CategoryInfo.Category | Should -Be 'InvalidResult'
+            $err.TargetObject | Should -Be $runDirectory
+            $err.Exception.Message | Should -Match '^training diverged at step \d+: \w+ is (NaN|[+-]infinity|not finite)'
+        }
+
         It 'refuses a -ResumeFrom folder that does not exist with PathNotFound' {
             $err = Get-TerminatingError { Start-HerTraining -ResumeFrom (Join-Path $TestDrive 'nothing/checkpoints/step_5') }
 
