@@ -3,14 +3,16 @@
 #
 #   Invoke-Pester scripts/sweep-her-ratio.Tests.ps1 -Output Detailed
 #
-# It trains 3 ratios x 2 seeds of the point_goal preset (3000 steps each), two at a time: a few minutes on two
+# It trains 3 ratios x 2 seeds of the point_goal preset (3000 steps each), two at a time: about 20 seconds on two
 # cores. The sweep runs in Pester's TestDrive and is removed afterwards; run sweep-her-ratio.ps1 itself to keep one.
 
 BeforeDiscovery {
-    # Each configuration and the evaluation success every one of its seeds must end at or above.
+    # Each configuration and the evaluation success every one of its seeds must end at or above. Measured on
+    # seeds 1-3: both HER ratios end every seed at 1.00 (0.9 first reached at 1250-2750 steps); without
+    # relabeling the seeds end at 0.44-0.89.
     $configurations = @(
-        @{ HerRatio = 0.5; MinFinalSuccess = 0.8 }
-        @{ HerRatio = 0.8; MinFinalSuccess = 0.8 }
+        @{ HerRatio = 0.5; MinFinalSuccess = 0.9 }
+        @{ HerRatio = 0.8; MinFinalSuccess = 0.9 }
         # No relabeling: plain DDPG on sparse rewards. Not required to learn; compared with HER below.
         @{ HerRatio = 0.0; MinFinalSuccess = 0.0 }
     )
