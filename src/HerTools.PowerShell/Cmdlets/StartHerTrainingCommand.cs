@@ -39,7 +39,7 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateNotNullOrEmpty]
     public string ConfigPath { get; set; } = "";
 
-    /// <summary>A resolved config, e.g. from <c>Get-HerPreset</c>'s or a previous run's <c>Config</c>.</summary>
+    /// <summary>A resolved config, e.g. a previous run's <c>Config</c>; overrides apply to a copy.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ConfigSet)]
     [ValidateNotNull]
     public HerConfig? Config { get; set; }
@@ -54,9 +54,11 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutputDirectory { get; set; }
 
+    /// <summary>The seed of every generator of the run (the config's <c>seed</c>).</summary>
     [Parameter]
     public ulong? Seed { get; set; }
 
+    /// <summary>Environment steps to train for (the config's <c>total_timesteps</c>); when resuming, the new total.</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long? TotalTimesteps { get; set; }
