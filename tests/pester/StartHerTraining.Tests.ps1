@@ -138,7 +138,7 @@ Describe 'Start-HerTraining' {
                 # -WhatIf writes to the host; a transcript is how a script can read it back.
                 $transcript = Join-Path ([System.IO.Path]::GetTempPath()) "whatif-$PID.txt"
                 Start-Transcript -Path $transcript | Out-Null
-                Start-HerTraining -Preset bitflip -Set @{ 'env.n_bits' = 12; 'ddpg.batch_size' = 64 } -Seed 5 -OutputDirectory $target -WhatIf
+                Start-HerTraining -Preset bitflip -Set @{ 'env.n_bits' = 12; 'ddpg.batch_size' = 64 } -Seed 5 -TotalTimesteps 20000 -OutputDirectory $target -WhatIf
                 Stop-Transcript | Out-Null
                 Get-Content -Raw $transcript
                 Remove-Item $transcript
