@@ -190,8 +190,11 @@ internal sealed class TrainingRun : IDisposable
         _store = new CheckpointStore(_runDirectory);
     }
 
+    private IProgress<TrainingProgress>? _progress;
+
     private TrainingResult Loop(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
+        _progress = progress;
         ThreadSettings.Apply(_config.Threads);
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
@@ -339,6 +342,8 @@ internal sealed class TrainingRun : IDisposable
         var result = Evaluator.Evaluate(_agent, _evalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _lastEval = result.SuccessRate;
         _lastEvalStep = _timesteps;
+        Report(_progress, FormattableString.Invariant(
+            $"evaluation at step {_timesteps}: success {result.SuccessRate:0.00}, mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
         _evalLog!.Append(new EvalRow
         {
             Timesteps = _timesteps, Episodes = _episodes, SuccessRate = result.SuccessRate,
