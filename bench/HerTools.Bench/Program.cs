@@ -7,6 +7,10 @@ public static class Program
     private static readonly Dictionary<string, Func<BenchArgs, int>> Benchmarks = new(StringComparer.Ordinal)
     {
         ["buffer"] = BufferBenchmark.Run,
+        ["train-speed"] = TrainSpeedBenchmark.Run,
+        ["time-to-success"] = TimeToSuccessBenchmark.Run,
+        ["bitflip"] = BitFlipBenchmark.Run,
+        ["checkpoint"] = CheckpointBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -35,7 +35,7 @@ public class ConfigLoaderTests
     [Theory]
     [InlineData("ddpg:\n  batch_size: lots\n", "ddpg.batch_size", 2, "expected int")]
     [InlineData("ddpg:\n  gamma: 1.5\n", "ddpg.gamma", 2, "must be in (0, 1)")]
-    [InlineData("algo: ppo\n", "algo", 1, "expected one of her, ddpg")]
+    [InlineData("algo: ppo\n", "algo", 1, "expected a registered algorithm (ddpg, her)")]
     [InlineData("seed: 1\nddpg:\n  hidden_sizes: 64\n", "ddpg.hidden_sizes", 3, "list of int")]
     [InlineData("her:\n  her_ratio: 2\n", "her.her_ratio", 2, "must be in [0, 1]")]
     [InlineData("ddpg:\n  clip_return: maybe\n", "ddpg.clip_return", 2, "expected bool")]
@@ -137,6 +137,14 @@ public class ConfigLoaderTests
         var again = ConfigLoader.LoadYaml(config.ToYaml(), "config.yaml");
         Assert.Equal(config.ToYaml(), again.ToYaml());
         Assert.Equal(config.ComputeHash(), again.ComputeHash());
+    }
+
+    [Fact]
+    public void A_config_with_an_empty_run_id_reads_back_from_its_yaml()
+    {
+        var config = ConfigLoader.LoadPreset("point_goal");
+        Assert.Equal("", config.RunId);
+        Assert.Equal(config.ToYaml(), ConfigLoader.LoadYaml(config.ToYaml(), "config.yaml").ToYaml());
     }
 
     [Fact]

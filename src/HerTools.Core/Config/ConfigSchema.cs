@@ -14,8 +14,9 @@ public static class ConfigSchema
 {
     public static IReadOnlyList<ConfigKey> Keys { get; } =
     [
-        Key("algo", ConfigValueKind.Choice, "Algorithm: `her` (DDPG with hindsight relabeling) or `ddpg` (plain replay, the baseline HER must beat).",
-            c => c.Algo, (c, v) => c.Algo = (string)v!, choices: ["her", "ddpg"]),
+        Key("algo", ConfigValueKind.String, "Algorithm: `her` (DDPG with hindsight relabeling), `ddpg` (plain replay, the baseline HER must beat), or one a user registers.",
+            c => c.Algo, (c, v) => c.Algo = (string)v!, v => Training.AlgorithmRegistry.IsRegistered((string)v!) ? null
+                : $"expected a registered algorithm ({string.Join(", ", Training.AlgorithmRegistry.List().Select(a => a.Name))}), got '{v}'"),
         Key("seed", ConfigValueKind.ULong, "Seed of every generator of the run (environment, noise, buffer sampling, network init).",
             c => c.Seed, (c, v) => c.Seed = (ulong)v!),
         Key("total_timesteps", ConfigValueKind.Long, "Environment steps to train for.",
@@ -118,7 +119,8 @@ public static class ConfigSchema
         string? section = null;
         foreach (var key in Keys)
         {
-            if (!includeIdentity && key.Path is "seed" or "run_id") continue;
+            // The hash identifies a setting: seed, name and budget (a resume may extend it) are not part of one.
+            if (!includeIdentity && key.Path is "seed" or "run_id" or "total_timesteps") continue;
             int dot = key.Path.IndexOf('.');
             string name = dot < 0 ? key.Path : key.Path[(dot + 1)..];
             string? keySection = dot < 0 ? null : key.Path[..dot];

@@ -14,9 +14,9 @@ public static class HerTrainer
     /// </summary>
     /// <exception cref="ConfigException">The config is invalid.</exception>
     /// <exception cref="HerToolsException">Training diverged, a checkpoint is corrupt, or a file cannot be written.</exception>
-    public static TrainingResult TrainHer(HerConfig config, string runDirectory, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, string? resumeFrom = null)
-    {
-        throw new NotImplementedException("the training loop lands with issue 6");
-    }
+    /// <remarks>With <paramref name="resumeFrom"/>, <paramref name="config"/> may be null (the checkpoint's config is
+    /// used); if given it must equal the checkpoint's, but for <c>total_timesteps</c> and <c>threads</c>.</remarks>
+    public static TrainingResult TrainHer(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default, string? resumeFrom = null) =>
+        TrainingRun.Run(config, runDirectory, progress, cancellationToken, resumeFrom);
 }

@@ -1,0 +1,69 @@
+using HerTools.Core.Checkpoints;
+using HerTools.Core.Config;
+using HerTools.Core.Envs;
+using HerTools.Core.Metrics;
+using HerTools.Core.Training;
+
+namespace HerTools.Core.Tests;
+
+/// <summary>PointGoal-v0 whose observations turn NaN after a number of steps: a broken user environment.</summary>
+[GoalEnvironment("NanAfter-v0", Description = "PointGoal-v0 that starts returning NaN observations (a test of the NaN guard)", MaxEpisodeSteps = 50)]
+internal sealed class NanAfterEnv(int nanAfter = 600) : IGoalEnv
+{
+    private readonly PointGoalEnv _inner = new();
+    private int _steps;
+
+    public string Id => "NanAfter-v0";
+    public GoalObservationSpace ObservationSpace => _inner.ObservationSpace;
+    public Box ActionSpace => _inner.ActionSpace;
+    public int MaxEpisodeSteps => _inner.MaxEpisodeSteps;
+    public GoalObservation Reset(ulong? seed = null) => _inner.Reset(seed);
+
+    public StepResult Step(ReadOnlySpan<float> action)
+    {
+        var result = _inner.Step(action);
+        if (++_steps <= nanAfter) return result;
+        var obs = result.Observation;
+        return result with { Observation = obs with { Observation = [float.NaN, float.NaN] } };
+    }
+
+    public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
+        _inner.ComputeReward(achievedGoals, desiredGoals, infos, rewards);
+
+    public void WriteState(BinaryWriter writer) { _inner.WriteState(writer); writer.Write(_steps); }
+    public void ReadState(BinaryReader reader) { _inner.ReadState(reader); _steps = reader.ReadInt32(); }
+}
+
+public class DivergenceTests : IDisposable
+{
+    private readonly string _run = Path.Combine(Path.GetTempPath(), $"hertools-nan-{Guid.NewGuid():N}");
+
+    static DivergenceTests() => EnvRegistry.Register(typeof(NanAfterEnv));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_run)) Directory.Delete(_run, recursive: true);
+    }
+
+    [Fact]
+    public void NaN_in_training_stops_the_run_naming_step_and_quantity_and_keeps_the_last_good_checkpoint()
+    {
+        var config = ConfigLoader.LoadPreset("point_goal",
+        [
+            "env.id=NanAfter-v0", "env.nan_after=600", "total_timesteps=2000", "threads=1",
+            "checkpoint.checkpoint_freq=250", "log.log_interval=250", "eval.eval_freq=250", "eval.n_eval_episodes=5",
+        ]);
+
+        var e = Assert.Throws<TrainingDivergedException>(() => HerTrainer.TrainHer(config, _run));
+
+        Assert.InRange(e.Step, 601, 700);
+        Assert.Contains(e.Quantity, new[] { "critic_loss", "actor_loss", "mean_q" });
+        Assert.Contains($"step {e.Step}", e.Message);
+        var latest = CheckpointStore.Latest(_run);
+        Assert.NotNull(latest);
+        Assert.Equal(500, latest.Step);
+        Assert.Equal(500, CheckpointStore.Open(latest.Path).Info.Step); // loads: hashes and version check out
+        Assert.All(CheckpointStore.List(_run), c => Assert.True(c.Step <= 600, $"checkpoint {c.Name} was written from the broken state"));
+        Assert.Equal([250L, 500], CsvLog<ProgressRow>.ReadAll(RunFiles.ProgressPath(_run)).Select(r => r.Timesteps));
+    }
+}

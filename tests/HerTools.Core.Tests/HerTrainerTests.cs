@@ -1,0 +1,106 @@
+using HerTools.Core.Checkpoints;
+using HerTools.Core.Config;
+using HerTools.Core.Metrics;
+using HerTools.Core.Training;
+
+namespace HerTools.Core.Tests;
+
+public class HerTrainerTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hertools-trainer-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private string RunDir(string name) => Path.Combine(_root, name);
+
+    /// <summary>A small PointGoal run that still learns: the preset with a short budget and a short eval.</summary>
+    private static HerConfig SmallPointGoal(params string[] overrides) =>
+        ConfigLoader.LoadPreset("point_goal", ["threads=1", "eval.n_eval_episodes=20", .. overrides]);
+
+    [Fact]
+    public void Her_learns_PointGoal_to_at_least_0_9_evaluation_success()
+    {
+        var config = ConfigLoader.LoadPreset("point_goal", ["threads=1", "seed=1"]);
+        var result = HerTrainer.TrainHer(config, RunDir("learn"));
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        Assert.True(result.FinalEvalSuccessRate >= 0.9, $"final evaluation success {result.FinalEvalSuccessRate}");
+        var evals = CsvLog<EvalRow>.ReadAll(result.EvalCsvPath);
+        Assert.Equal(config.TotalTimesteps, evals[^1].Timesteps);
+    }
+
+    [Fact]
+    public void Two_runs_with_one_seed_write_identical_progress_rows_but_for_wall_clock()
+    {
+        var a = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=600", "log.log_interval=100", "eval.eval_freq=300"), RunDir("a"));
+        var b = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=600", "log.log_interval=100", "eval.eval_freq=300"), RunDir("b"));
+        var rowsA = CsvLog<ProgressRow>.ReadAll(a.ProgressCsvPath).Select(r => r.WithoutWallClock() with { RunId = "" }).ToList();
+        var rowsB = CsvLog<ProgressRow>.ReadAll(b.ProgressCsvPath).Select(r => r.WithoutWallClock() with { RunId = "" }).ToList();
+        Assert.Equal(6, rowsA.Count);
+        Assert.Equal(rowsA, rowsB);
+        Assert.NotNull(rowsA[^1].CriticLoss);
+        Assert.Equal(CsvLog<EvalRow>.ReadAll(a.EvalCsvPath), CsvLog<EvalRow>.ReadAll(b.EvalCsvPath));
+    }
+
+    [Fact]
+    public void Progress_rows_carry_the_her_diagnostics()
+    {
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=500", "log.log_interval=250", "her.her_ratio=0.8"), RunDir("diag"));
+        var last = CsvLog<ProgressRow>.ReadAll(result.ProgressCsvPath)[^1];
+        Assert.InRange(last.RelabeledShare!.Value, 0.75, 0.85);
+        Assert.InRange(last.Reward0Share!.Value, 0.01, 1.0);
+        Assert.Equal(ProgressRow.CurrentSchemaVersion, last.SchemaVersion);
+        Assert.Equal(result.Config.ComputeHash(), last.ConfigHash);
+    }
+
+    [Fact]
+    public void Plain_ddpg_samples_no_relabeled_goals()
+    {
+        var result = HerTrainer.TrainHer(SmallPointGoal("algo=ddpg", "total_timesteps=500", "log.log_interval=250"), RunDir("ddpg"));
+        Assert.Equal(0.0, CsvLog<ProgressRow>.ReadAll(result.ProgressCsvPath)[^1].RelabeledShare);
+    }
+
+    [Fact]
+    public void A_run_folder_that_holds_a_run_is_not_overwritten()
+    {
+        var config = SmallPointGoal("total_timesteps=100", "log.log_interval=50");
+        HerTrainer.TrainHer(config, RunDir("once"));
+        string before = File.ReadAllText(RunFiles.ProgressPath(RunDir("once")));
+        var e = Assert.Throws<HerToolsException>(() => HerTrainer.TrainHer(config, RunDir("once")));
+        Assert.Contains("already holds a run", e.Message);
+        Assert.Equal(before, File.ReadAllText(RunFiles.ProgressPath(RunDir("once"))));
+    }
+
+    [Fact]
+    public void Cancelling_stops_with_a_checkpoint_at_the_current_step()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Timesteps >= 300) cts.Cancel(); });
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=2000"), RunDir("stop"), progress, cts.Token);
+        Assert.Equal(TrainingStatus.Stopped, result.Status);
+        Assert.InRange(result.Timesteps, 300, 400);
+        var latest = CheckpointStore.Latest(RunDir("stop"));
+        Assert.NotNull(latest);
+        Assert.Equal(result.Timesteps, latest.Step);
+    }
+
+    [Fact]
+    public void Evaluation_of_a_checkpoint_follows_the_protocol_and_is_deterministic()
+    {
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=300"), RunDir("eval"));
+        var first = Evaluator.EvaluateCheckpoint(result.LastCheckpointPath!, episodes: 10, seed: 5);
+        var again = Evaluator.EvaluateCheckpoint(result.LastCheckpointPath!, episodes: 10, seed: 5);
+        Assert.Equal(10, first.Episodes.Count);
+        Assert.Equal(first.Episodes, again.Episodes);
+        Assert.Equal([5UL, 6UL, 7UL], first.Episodes.Take(3).Select(e => e.Seed));
+        Assert.Equal(first.Episodes.Count(e => e.Success) / 10.0, first.SuccessRate);
+    }
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback on the training thread.</summary>
+    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => onReport(value);
+    }
+}
