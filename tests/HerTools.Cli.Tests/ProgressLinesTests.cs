@@ -32,10 +32,13 @@ public class ProgressLinesTests
         lines.Report(At(1000));                     // a second after the last printed: printed
         now = TimeSpan.FromSeconds(1.7);
         lines.Report(At(3000));                     // the end: printed
+        lines.Report(At(3000));                     // the end again, nothing new: dropped
+        lines.Report(At(3000, message: "done"));    // message: printed
 
         string[] printed = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["250/", "750/", "1,000/", "3,000/"], printed.Select(l => l[..(l.IndexOf('/') + 1)]));
+        Assert.Equal(["250/", "750/", "1,000/", "3,000/", "3,000/"], printed.Select(l => l[..(l.IndexOf('/') + 1)]));
         Assert.EndsWith("checkpoint", printed[1]);
+        Assert.EndsWith("done", printed[4]);
     }
 
     [Fact]

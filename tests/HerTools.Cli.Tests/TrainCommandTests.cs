@@ -134,7 +134,7 @@ public class TrainCommandTests
         Assert.Equal(300, progress[^1].Timesteps);
         var evaluations = CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(runDir));
         Assert.Equal([150L, 300L], evaluations.Select(e => e.Timesteps));
-        Assert.All(evaluations, e => Assert.Equal(5, e.Episodes));
+        Assert.Contains("  n_eval_episodes: 5\n", File.ReadAllText(RunFiles.ConfigPath(runDir)).ReplaceLineEndings("\n"));
         Assert.Equal(300, CheckpointStore.Latest(runDir)!.Step);
         Assert.Equal("", run.Error);
     }

@@ -54,7 +54,7 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<string?> _resume = new("--resume")
     {
-        Description = "Continue exactly from a checkpoint folder, or a run folder's latest checkpoint (its run's config is used when no CONFIG or --preset is given).",
+        Description = "Continue exactly from a checkpoint folder, or a run folder's latest checkpoint, in that run's folder unless --output says otherwise. The checkpoint's config is used when no CONFIG or --preset is given; only total_timesteps and threads may change.",
         HelpName = "CHECKPOINT",
     };
 
@@ -84,7 +84,7 @@ internal sealed class TrainCommand : Command
         string? resume = parsed.GetValue(_resume) is string given ? CheckpointArgument.Resolve(given) : null;
         string? resumedRun = resume is null ? null : CheckpointStore.ReadInfo(resume).RunDirectory;
 
-        var (config, name) = LoadConfig(parsed.GetValue(_config), parsed.GetValue(_preset), resumedRun, Overrides(parsed));
+        var (config, name) = LoadConfig(parsed.GetValue(_config), parsed.GetValue(_preset), resume, Overrides(parsed));
         string runDirectory = parsed.GetValue(_output) ?? resumedRun ?? DefaultRunDirectory(name);
 
         context.Out.WriteLine($"Training {config.Env.Id} ({config.Algo}, seed {config.Seed}) for {Format.Count(config.TotalTimesteps)} steps into {runDirectory}"
@@ -115,7 +115,7 @@ internal sealed class TrainCommand : Command
     }
 
     /// <summary>The config and the name a default run folder is called after.</summary>
-    private static (HerConfig Config, string Name) LoadConfig(string? configPath, string? preset, string? resumedRun, List<string> overrides)
+    private static (HerConfig Config, string Name) LoadConfig(string? configPath, string? preset, string? resume, List<string> overrides)
     {
         if (configPath is not null && preset is not null)
             throw new UsageException("give either a CONFIG file or --preset, not both");
@@ -123,8 +123,9 @@ internal sealed class TrainCommand : Command
             return (ConfigLoader.LoadFile(configPath, overrides), Path.GetFileNameWithoutExtension(configPath));
         if (preset is not null)
             return (ConfigLoader.LoadPreset(preset, overrides), Presets.Find(preset)?.Name ?? preset);
-        if (resumedRun is not null)
-            return (ConfigLoader.LoadFile(RunFiles.ConfigPath(resumedRun), overrides), Path.GetFileName(resumedRun));
+        // A checkpoint keeps the config it was trained with; on resume only total_timesteps and threads may differ.
+        if (resume is not null)
+            return (ConfigLoader.LoadFile(Path.Combine(resume, RunFiles.Config), overrides), Path.GetFileName(resume));
         throw new UsageException("give a CONFIG file or --preset NAME ('her-tools presets' lists them), or --resume CHECKPOINT");
     }
 

@@ -20,7 +20,8 @@ internal sealed class ProgressBar(TextWriter output, int lineWidth) : IProgress<
             bool done = value.Timesteps >= value.TotalTimesteps;
             if (_sinceDraw.IsRunning && _sinceDraw.Elapsed < RedrawInterval && !done && value.Message is null) return;
             int filled = (int)Math.Round(value.FractionDone * BarCells);
-            string line = $"[{new string('#', filled)}{new string('-', BarCells - filled)}] {ProgressText.Describe(value)}";
+            // The engine's messages would flash by for a tenth of a second; an evaluation's result shows as "success".
+            string line = $"[{new string('#', filled)}{new string('-', BarCells - filled)}] {ProgressText.Describe(value, withMessage: false)}";
             if (line.Length > lineWidth) line = line[..lineWidth];
             // Pad over what the previous, longer line left on screen.
             output.Write("\r" + line.PadRight(_drawnLength));

@@ -5,8 +5,8 @@ namespace HerTools.Cli.Output;
 /// <summary>The words both progress displays use for one report.</summary>
 internal static class ProgressText
 {
-    /// <summary><c>1,140/3,000 steps (38%)  412 steps/s  success 0.85 (eval)  ETA 0:04</c></summary>
-    public static string Describe(TrainingProgress p)
+    /// <summary><c>1,140/3,000 steps (38%)  412 steps/s  success 0.85 (eval)  ETA 0:04</c>, then the engine's message if asked.</summary>
+    public static string Describe(TrainingProgress p, bool withMessage = true)
     {
         var parts = new List<string>
         {
@@ -17,7 +17,7 @@ internal static class ProgressText
         else if (p.TrainSuccessRate is double train) parts.Add($"success {Format.Rate(train)} (train)");
         TimeSpan? eta = Remaining(p);
         parts.Add(eta is TimeSpan t ? $"ETA {Format.Duration(t)}" : "ETA -");
-        if (!string.IsNullOrEmpty(p.Message)) parts.Add(p.Message);
+        if (withMessage && !string.IsNullOrEmpty(p.Message)) parts.Add(p.Message);
         return string.Join("  ", parts);
     }
 
