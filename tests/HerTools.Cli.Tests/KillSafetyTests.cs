@@ -78,7 +78,7 @@ public class KillSafetyTests
 
         // First life: killed at a random moment once a checkpoint exists.
         using (var first = StartTool(TrainArgs(runDir, resume: false, budget)))
-            KillWhen(first, () => CheckpointStore.Latest(runDir) is not null, TimeSpan.FromMilliseconds(random.Next(0, 1500)));
+            KillWhen(first, () => Directory.Exists(runDir) && CheckpointStore.Latest(runDir) is not null, TimeSpan.FromMilliseconds(random.Next(0, 1500)));
         AssertIntact(runDir);
 
         for (int life = 0; life < 4; life++)
@@ -86,7 +86,10 @@ public class KillSafetyTests
             long before = LatestLoggedStep(runDir);
             using var process = StartTool(TrainArgs(runDir, resume: true, budget));
             if (life == 1)
+            {
                 KillWhen(process, () => LatestLoggedStep(runDir) > before && CheckpointWriteUnderway(runDir), TimeSpan.Zero);
+                Assert.True(CheckpointWriteUnderway(runDir), "the kill was meant to land inside a checkpoint write");
+            }
             else
                 KillWhen(process, () => LatestLoggedStep(runDir) > before, TimeSpan.FromMilliseconds(random.Next(0, 1500)));
             AssertIntact(runDir);
