@@ -30,20 +30,14 @@ fi
 step "Build ($configuration, warnings are errors)"
 dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 
-# ==== HOOK: the packed tool, end to end ===============================================================
-# Packs her-tools into ./artifacts and installs it from there into a throw-away tool path, as a user
-# would. Later issues add the smoke runs of the installed tool at the SMOKE mark below.
-step "her-tools: pack into ./artifacts, install into a temporary tool path"
-rm -f artifacts/her-tools.*.nupkg
-dotnet pack src/HerTools.Cli -c "$configuration" --no-build -nologo
+# ==== The packed tool, end to end ====================================================================
+# Packs her-tools into ./artifacts, installs it from there alone into a throw-away tool path (its own
+# package cache), trains the point_goal preset briefly and evaluates it with the installed binary.
+step "her-tools: pack, install from ./artifacts, train and evaluate with the installed binary"
+bash scripts/smoke-tool.sh 500
 tool_package=$(ls artifacts/her-tools.*.nupkg)
-tool_path=$temporary/tools
-# --source (not --add-source): only our own package may answer to the name her-tools.
-dotnet tool install her-tools --tool-path "$tool_path" --source "$root/artifacts"
-[[ -x $tool_path/her-tools ]] || { echo "test.sh: her-tools is not in $tool_path after install" >&2; exit 1; }
-export HERTOOLS_TOOL_PACKAGE=$root/$tool_package HERTOOLS_TOOL_PATH=$tool_path
-# SMOKE (later issues): "$tool_path/her-tools" train --preset point_goal ... && "$tool_path/her-tools" eval ...
-# ==== end of HOOK =====================================================================================
+export HERTOOLS_TOOL_PACKAGE=$root/$tool_package
+# ======================================================================================================
 
 step "xunit"
 xunit_status=0

@@ -38,6 +38,7 @@ public static class TimeToSuccessBenchmark
             BenchArgs.Print($"seed{seed}_seconds_to_0_9", s90);
             BenchArgs.Print($"seed{seed}_seconds_to_0_95", s95);
             BenchArgs.Print($"seed{seed}_steps_to_0_95", t95);
+            BenchArgs.Print($"seed{seed}_final_success", evals[^1].SuccessRate);
         }
         BenchArgs.Print("seconds_to_0_9", Median(seconds90));
         BenchArgs.Print("seconds_to_0_95", Median(seconds95));

@@ -140,6 +140,14 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void A_config_with_an_empty_run_id_reads_back_from_its_yaml()
+    {
+        var config = ConfigLoader.LoadPreset("point_goal");
+        Assert.Equal("", config.RunId);
+        Assert.Equal(config.ToYaml(), ConfigLoader.LoadYaml(config.ToYaml(), "config.yaml").ToYaml());
+    }
+
+    [Fact]
     public void The_config_hash_ignores_seed_and_run_id_but_not_settings()
     {
         var a = ConfigLoader.LoadPreset("point_goal", ["seed=1", "run_id=a"]);

@@ -98,6 +98,18 @@ public class HerTrainerTests : IDisposable
         Assert.Equal(first.Episodes.Count(e => e.Success) / 10.0, first.SuccessRate);
     }
 
+    [Fact]
+    public void Threads_auto_times_each_count_and_reports_its_choice()
+    {
+        var messages = new List<string>();
+        var progress = new SynchronousProgress(p => { if (p.Message is not null) messages.Add(p.Message); });
+        var result = HerTrainer.TrainHer(SmallPointGoal("threads=0", "total_timesteps=300"), RunDir("auto"), progress);
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        string choice = Assert.Single(messages, m => m.StartsWith("threads: auto chose", StringComparison.Ordinal));
+        Assert.Contains("1: ", choice);
+        Assert.Contains($"{Environment.ProcessorCount}: ", choice);
+    }
+
     /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback on the training thread.</summary>
     private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
     {

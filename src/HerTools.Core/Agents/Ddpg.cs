@@ -44,6 +44,7 @@ public sealed class Ddpg : IDisposable
     private readonly float _gamma, _actionL2, _minReturn;
     private readonly bool _clipReturn, _normalize;
     private readonly int _threads;
+    private readonly int[] _hiddenSizes;   // a copy: the caller's options array may change later
     private readonly Tensor _tau;
     // Scalar operands made once: TorchSharp frees a Scalar converted from a number only in its
     // finalizer, and such leftovers fragment the native heap (see FlatAdam).
@@ -88,14 +89,15 @@ public sealed class Ddpg : IDisposable
         _minReturn = (float)(-1.0 / (1.0 - options.Gamma));
         _normalize = options.Normalize;
         _threads = options.Threads;
+        _hiddenSizes = [.. options.HiddenSizes];
         EnsureThreadCount();
 
         using var scope = torch.NewDisposeScope();
         int critic = InputSize + actionSize;
-        _actor = new Mlp(InputSize, options.HiddenSizes, actionSize, options.Activation, Rng.ForStream(options.Seed, "ddpg-actor-init"));
-        _critic = new Mlp(critic, options.HiddenSizes, 1, options.Activation, Rng.ForStream(options.Seed, "ddpg-critic-init"));
-        _actorTarget = new Mlp(InputSize, options.HiddenSizes, actionSize, options.Activation, initRng: null, trainable: false);
-        _criticTarget = new Mlp(critic, options.HiddenSizes, 1, options.Activation, initRng: null, trainable: false);
+        _actor = new Mlp(InputSize, _hiddenSizes, actionSize, options.Activation, Rng.ForStream(options.Seed, "ddpg-actor-init"));
+        _critic = new Mlp(critic, _hiddenSizes, 1, options.Activation, Rng.ForStream(options.Seed, "ddpg-critic-init"));
+        _actorTarget = new Mlp(InputSize, _hiddenSizes, actionSize, options.Activation, initRng: null, trainable: false);
+        _criticTarget = new Mlp(critic, _hiddenSizes, 1, options.Activation, initRng: null, trainable: false);
         using (torch.no_grad())
         {
             _actorTarget.FlatParameters.copy_(_actor.FlatParameters);
@@ -291,7 +293,7 @@ public sealed class Ddpg : IDisposable
     }
 
     private string Layout() =>
-        $"observation {ObservationSize}, goal {GoalSize}, action {ActionSize}, hidden [{string.Join(", ", Options.HiddenSizes)}], {Options.Activation}";
+        $"observation {ObservationSize}, goal {GoalSize}, action {ActionSize}, hidden [{string.Join(", ", _hiddenSizes)}], {Options.Activation}";
 
     // item<T>() builds an accessor and a pinned stride array per call; the bytes span reads the value in place.
     private static float ReadScalar(Tensor scalar) => MemoryMarshal.Cast<byte, float>(scalar.bytes)[0];

@@ -2,9 +2,9 @@ namespace HerTools.Core.Agents;
 
 /// <summary>
 /// Everything <see cref="Ddpg"/> needs to know about its networks and its update; the training
-/// config maps onto it. Defaults are the HER paper's reference recipe (OpenAI baselines <c>her</c>):
-/// 256x256 ReLU networks, Adam at 1e-3, tau 0.05, gamma 0.98, action L2 1.0, clipped returns,
-/// normalised inputs clipped to 5 standard deviations.
+/// config's <c>ddpg:</c> section maps onto it, and the defaults are the config's: 256x256 ReLU networks,
+/// Adam at 1e-3, tau 0.05, gamma 0.98 (the HER paper's values), with the paper's three additions
+/// (<see cref="ActionL2"/> 1.0, <see cref="ClipReturn"/>, <see cref="Normalize"/>) off until asked for.
 /// </summary>
 public sealed record DdpgOptions
 {
@@ -24,18 +24,18 @@ public sealed record DdpgOptions
 
     /// <summary>
     /// Weight of the penalty on the squared pre-scaling actions (tanh outputs) in the actor loss.
-    /// The HER paper uses 1.0: it keeps the actor out of tanh saturation, where its gradient vanishes. 0 turns it off.
+    /// The HER paper uses 1.0: it keeps the actor out of tanh saturation, where its gradient vanishes. 0 (the default) turns it off.
     /// </summary>
-    public double ActionL2 { get; init; } = 1.0;
+    public double ActionL2 { get; init; }
 
     /// <summary>
     /// Clip the critic target to [-1/(1-gamma), 0], the range every return of a -1/0 reward lies in.
     /// Bootstrapping from an overestimating target cannot then drift outside what is reachable.
     /// </summary>
-    public bool ClipReturn { get; init; } = true;
+    public bool ClipReturn { get; init; }
 
     /// <summary>Normalise observations and goals by running mean and standard deviation before the networks see them.</summary>
-    public bool Normalize { get; init; } = true;
+    public bool Normalize { get; init; }
 
     /// <summary>Normalised values are clipped to [-range, range].</summary>
     public float NormalizerClipRange { get; init; } = 5f;

@@ -62,6 +62,7 @@ public sealed class ConfigKey
             return true;
         }
         if (list is not null) { problem = $"expected {TypeName}, got a list"; return false; }
+        if (Kind == ConfigValueKind.String && scalar == "") { value = ""; return true; }
         if (scalar is null || scalar is "null" or "~" or "")
         {
             if (Nullable) return true;

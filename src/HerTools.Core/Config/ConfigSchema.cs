@@ -21,8 +21,8 @@ public static class ConfigSchema
             c => c.Seed, (c, v) => c.Seed = (ulong)v!),
         Key("total_timesteps", ConfigValueKind.Long, "Environment steps to train for.",
             c => c.TotalTimesteps, (c, v) => c.TotalTimesteps = (long)v!, AtLeast(1L)),
-        Key("threads", ConfigValueKind.Int, "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; 2 is faster on an idle 2-core machine.",
-            c => c.Threads, (c, v) => c.Threads = (int)v!, Between(1, 256)),
+        Key("threads", ConfigValueKind.Int, "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; more is faster on an idle machine and slower under a competing load; 0 (auto) times the run's own update at each count from 1 to the cores and keeps the fastest.",
+            c => c.Threads, (c, v) => c.Threads = (int)v!, Between(0, 256)),
         Key("run_id", ConfigValueKind.String, "Name of the run in its logs; empty: the run folder's name.",
             c => c.RunId, (c, v) => c.RunId = (string)v!),
 

@@ -32,6 +32,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly int _observationSize, _goalSize, _actionSize;
     private readonly IntervalStats _interval = new();
     private readonly Stopwatch _clock = new();
+    private readonly int _threads;
+    private readonly ThreadChoice? _threadChoice;
 
     // The loop's position: saved in every checkpoint.
     private long _timesteps, _episodes, _gradientSteps, _cycles;
@@ -65,7 +67,14 @@ internal sealed class TrainingRun : IDisposable
         _actionRng = Rng.ForStream(config.Seed, "actions");
         _noiseRng = Rng.ForStream(config.Seed, "noise");
         _sampleRng = Rng.ForStream(config.Seed, "sampling");
-        _agent = new Her(algorithm, DdpgOptionsFrom(config), _observationSize, _goalSize, _env.ActionSpace);
+        var options = DdpgOptionsFrom(config);
+        if (config.Threads == 0)
+        {
+            _threadChoice = ThreadCountProbe.Choose(options, _observationSize, _goalSize, _actionSize, _env.ActionSpace.Low, _env.ActionSpace.High, config.Ddpg.BatchSize);
+            options = options with { Threads = _threadChoice.Threads };
+        }
+        _threads = options.Threads;
+        _agent = new Her(algorithm, options, _observationSize, _goalSize, _env.ActionSpace);
         _noise = CreateNoise(config.Ddpg, _env.ActionSpace, _noiseRng);
         _batch = new ReplayBatch(config.Ddpg.BatchSize, _observationSize, _goalSize, _actionSize);
         _action = new float[_actionSize];
@@ -190,9 +199,13 @@ internal sealed class TrainingRun : IDisposable
         _store = new CheckpointStore(_runDirectory);
     }
 
+    private IProgress<TrainingProgress>? _progress;
+
     private TrainingResult Loop(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        ThreadSettings.Apply(_config.Threads);
+        _progress = progress;
+        ThreadSettings.Apply(_threads);
+        if (_threadChoice is not null) Report(progress, _threadChoice.Describe());
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
         var status = TrainingStatus.Completed;
@@ -339,6 +352,8 @@ internal sealed class TrainingRun : IDisposable
         var result = Evaluator.Evaluate(_agent, _evalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _lastEval = result.SuccessRate;
         _lastEvalStep = _timesteps;
+        Report(_progress, FormattableString.Invariant(
+            $"evaluation at step {_timesteps}: success {result.SuccessRate:0.00}, mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
         _evalLog!.Append(new EvalRow
         {
             Timesteps = _timesteps, Episodes = _episodes, SuccessRate = result.SuccessRate,

@@ -238,7 +238,7 @@ public class DdpgTests
     [Fact]
     public void Normalizers_are_fed_the_observation_and_goal_columns_apart()
     {
-        using var ddpg = Learner(Small());
+        using var ddpg = Learner(Small() with { Normalize = true });
         var batch = new ReplayBatch(3, Observation, Goal, Action) { Count = 2 };
         float[] inputs = [1f, 10f, -1f, 3f, 20f, -3f, 99f, 99f, 99f];   // third row beyond Count
         inputs.CopyTo(batch.Inputs, 0);
@@ -248,6 +248,24 @@ public class DdpgTests
         Assert.Equal([2f, 15f], ddpg.ObservationNormalizer.Mean);
         Assert.Equal([-2f], ddpg.GoalNormalizer.Mean);
         Assert.Equal(2, ddpg.GoalNormalizer.Count);
+    }
+
+    [Fact]
+    public void Act_normalises_its_input_with_the_running_statistics()
+    {
+        // Observation columns 1, 3 (mean 2, std 1) and 10, 30 (mean 20, std 10); goal 4, 4 (std floored at 0.01).
+        using var normalized = Learner(Small(seed: 20) with { Normalize = true });
+        using var raw = Learner(Small(seed: 20));
+        var batch = new ReplayBatch(2, Observation, Goal, Action) { Count = 2 };
+        float[] inputs = [1f, 10f, 4f, 3f, 30f, 4f];
+        inputs.CopyTo(batch.Inputs, 0);
+        normalized.UpdateNormalizers(batch);
+        float[] a = new float[1], b = new float[1];
+
+        normalized.Act([4f, 15f, 4.02f], a);
+        raw.Act([2f, -0.5f, 2f], b);   // (4-2)/1, (15-20)/10, (4.02-4)/0.01
+
+        Assert.Equal(b[0], a[0], 5);
     }
 
     [Fact]

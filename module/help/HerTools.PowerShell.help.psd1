@@ -1,0 +1,293 @@
+# The text of the cmdlets' help. scripts/build-help.ps1 joins it with each cmdlet's parameter metadata
+# (types, sets, positions, pipeline input, aliases) read from the built module, and writes
+# module/en-US/HerTools.PowerShell.dll-Help.xml. Edit here, then run: pwsh scripts/build-help.ps1
+#
+# Every example runs as written (tests/pester/Help.Tests.ps1 runs them) in a folder holding one short run,
+# runs/demo, made by: Start-HerTraining -Preset point_goal -TotalTimesteps 500 -OutputDirectory runs/demo
+@{
+    'Start-HerTraining' = @{
+        Synopsis    = 'Trains DDPG with Hindsight Experience Replay into a run folder and returns the run.'
+        Description = @(
+            'Start-HerTraining resolves a run config from a shipped preset (-Preset), a YAML file (-ConfigPath), a config object from the pipeline (-Config) or a checkpoint to continue (-ResumeFrom), applies the -Set overrides and the -Seed, -TotalTimesteps and -Threads parameters, and trains it into -OutputDirectory. The run folder receives config.yaml, progress.csv, eval.csv and checkpoints/.'
+            'While training, Write-Progress shows the environment steps done, steps per second, the training and evaluation success rates and the time left; -Verbose writes the resolved config before training starts, a line whenever the evaluation success changes, what the engine reports (the checkpoint written on a stop) and a summary at the end. When training ends the cmdlet returns one HerTools.PowerShell.HerRun object: the run folder and id, the resolved config, the status, timesteps, duration, the final and best evaluation success rates, the paths of progress.csv and eval.csv, and the last and best checkpoints.'
+            'Press Ctrl+C to stop: the engine writes a checkpoint of the step it reached and returns; continue later with -ResumeFrom. Every config problem (a missing file, an unknown key, a value of the wrong type) is a terminating error that names the key and the file and line, or the override, before anything runs.'
+            'With -WhatIf the cmdlet prints the fully resolved config as YAML (every key, defaults included) and creates nothing.'
+        )
+        Parameters  = @{
+            Preset          = 'The name of a shipped preset: point_goal (PointGoal-v0, the reference) or bitflip (BitFlip-v0 with 10 bits). Get-HerPreset lists them with their YAML. Tab completes the names.'
+            ConfigPath      = 'A YAML run config. Keys absent from the file keep their defaults; unknown keys are refused with the file and line.'
+            Config          = 'A resolved config object (HerTools.Core.Config.HerConfig), for instance the Config property of a previous run. The overrides apply to a copy: the object piped in never changes.'
+            Set             = 'Overrides applied after the config is read, as a hashtable of dotted keys: @{ ''ddpg.batch_size'' = 128; ''her.n_sampled_goal'' = 8 }. Arrays become YAML lists (@(64, 64)); strings are read as YAML. -Seed, -TotalTimesteps and -Threads are applied after -Set.'
+            OutputDirectory = 'The run folder to train into; created if needed. It must not already hold a run unless you resume. Default: runs/NAME-seedN-yyyyMMdd-HHmmss under the current location, or the checkpoint''s own run folder with -ResumeFrom.'
+            Seed            = 'The seed of every generator of the run (environment, exploration noise, replay sampling, network initialisation). The same seed and config give the same progress.csv and eval.csv, wall-clock columns aside.'
+            TotalTimesteps  = 'Environment steps to train for (the config''s total_timesteps). When resuming, the new total the run continues to.'
+            Threads         = 'TorchSharp intra-op threads for this run (the config''s threads). 1 is reproducible bit for bit and is what parallel runs should use.'
+            ResumeFrom      = 'A checkpoint folder to continue from exactly, or a run folder for its latest checkpoint; Get-HerCheckpoint''s output binds here through its Path property. The config is that run''s config.yaml: only -TotalTimesteps (the new total to continue to) and -Threads may change it.'
+            WhatIf          = 'Prints the resolved config and the run folder, and starts nothing.'
+            Confirm         = 'Asks before training starts.'
+        }
+        Inputs      = @(
+            @{ Type = 'HerTools.Core.Config.HerConfig'; Description = 'A config to train, bound to -Config.' }
+            @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint to resume from, bound to -ResumeFrom through its Path property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.PowerShell.HerRun'; Description = 'The run: RunDirectory, RunId, Config, Status (Completed or Stopped), Timesteps, Episodes, Duration, StepsPerSecond, FinalEvalSuccessRate, BestEvalSuccessRate, ProgressCsv, EvalCsv, LastCheckpoint and BestCheckpoint.' }
+        )
+        Notes       = @(
+            'Runs started side by side in one process (ForEach-Object -Parallel) each own their generators and thread count, and produce the same logs as when run alone. Each parallel runspace must import the module itself: pass the module''s path with $using:.'
+            'Errors carry an id to match on: ConfigFileNotFound, InvalidConfig, RunDirectoryInUse, PathNotFound, InvalidCheckpoint, TrainingDiverged.'
+        )
+        Examples    = @(
+            @{
+                Title   = 'Train the reference preset'
+                Code    = 'Start-HerTraining -Preset point_goal -TotalTimesteps 500 -OutputDirectory runs/first'
+                Remarks = 'Trains DDPG+HER on PointGoal-v0 for 500 environment steps (the preset trains 3000) and returns the run with its evaluation success.'
+            }
+            @{
+                Title   = 'Override keys and choose the seed'
+                Code    = "Start-HerTraining -Preset point_goal -Set @{ 'ddpg.batch_size' = 64; 'her.n_sampled_goal' = 8; 'ddpg.hidden_sizes' = @(32, 32) } -Seed 3 -TotalTimesteps 500 -OutputDirectory runs/k8-seed3"
+                Remarks = 'Any config key can be overridden by its dotted name; Get-HerPreset point_goal shows them with their values.'
+            }
+            @{
+                Title   = 'See the resolved config without training'
+                Code    = "Start-HerTraining -Preset bitflip -Set @{ 'env.n_bits' = 12 } -WhatIf"
+                Remarks = 'Prints every key of the config the run would use, defaults included, and creates nothing.'
+            }
+            @{
+                Title   = 'Train from a YAML file and watch what happens'
+                Code    = @'
+(Get-HerPreset point_goal).Yaml | Set-Content my-point-goal.yaml
+Start-HerTraining -ConfigPath my-point-goal.yaml -TotalTimesteps 500 -OutputDirectory runs/from-file -Verbose
+'@
+                Remarks = 'Writes the preset to a file to edit, then trains from it; -Verbose shows the resolved config and how evaluation success moves.'
+            }
+            @{
+                Title   = 'Continue a run from its latest checkpoint'
+                Code    = 'Get-HerCheckpoint -Path runs/demo -Latest | Start-HerTraining -TotalTimesteps 750 -OutputDirectory runs/demo-continued'
+                Remarks = 'The checkpoint binds to -ResumeFrom; training continues exactly where it stopped, to 750 steps, in a new run folder (without -OutputDirectory it continues in the checkpoint''s own folder).'
+            }
+            @{
+                Title   = 'Train several seeds in parallel'
+                Code    = @'
+$module = (Get-Module HerTools).Path
+1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
+    Import-Module $using:module
+    Start-HerTraining -Preset point_goal -Seed $_ -TotalTimesteps 500 -Threads 1 -OutputDirectory "runs/parallel-seed$_"
+}
+'@
+                Remarks = 'Each run owns its generators and thread, so each result equals that of the same run started alone.'
+            }
+        )
+        Links       = @('Get-HerPreset', 'Get-HerCheckpoint', 'Invoke-HerEval', 'Import-HerMetric', 'about_HerTools')
+    }
+
+    'Get-HerCheckpoint' = @{
+        Synopsis    = 'Lists the checkpoints of run folders, newest first.'
+        Description = @(
+            'Get-HerCheckpoint reads the checkpoint.json of every checkpoint in the checkpoints/ folder of each run folder, without loading weights, and returns them newest first: path, name, run id, environment step and episode, the evaluation success at that step, environment, algorithm, creation time, and whether it is the best checkpoint.'
+            '-Latest returns only the newest checkpoint of each run, -Best only the one with the best evaluation success. Run folders come from -Path or from the pipeline: the output of Start-HerTraining binds through its RunDirectory property.'
+            'A run folder that does not exist, or a checkpoint whose checkpoint.json is missing or corrupt, is a terminating error naming the folder.'
+        )
+        Parameters  = @{
+            Path   = 'Run folders. Bound from the pipeline as strings (Get-ChildItem runs -Directory) or through a RunDirectory property (Start-HerTraining''s output). A checkpoint folder stands for the run it belongs to.'
+            Latest = 'Returns only the newest checkpoint of each run.'
+            Best   = 'Returns only the checkpoint with the best evaluation success of each run (kept when checkpoint.keep_best is true).'
+        }
+        Inputs      = @(
+            @{ Type = 'System.String'; Description = 'Run folder paths.' }
+            @{ Type = 'HerTools.PowerShell.HerRun'; Description = 'A run, bound through its RunDirectory property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'Path, Name, RunId, Step, Episode, EvalSuccessRate, BestEvalSuccessRate, EnvId, Algorithm, Created, IsBest, HasReplayBuffer, FormatVersion and RunDirectory.' }
+        )
+        Examples    = @(
+            @{
+                Title   = 'List the checkpoints of a run'
+                Code    = 'Get-HerCheckpoint -Path runs/demo'
+                Remarks = 'Newest first.'
+            }
+            @{
+                Title   = 'The best checkpoint, every property'
+                Code    = 'Get-HerCheckpoint runs/demo -Best | Format-List *'
+                Remarks = 'The checkpoint that scored the best evaluation success during training.'
+            }
+            @{
+                Title   = 'The latest checkpoint of every run under a folder'
+                Code    = 'Get-ChildItem runs -Directory | Get-HerCheckpoint -Latest'
+                Remarks = 'Folders piped as paths.'
+            }
+            @{
+                Title   = 'Train, then take the best checkpoint and evaluate it'
+                Code    = "Start-HerTraining -Preset point_goal -Set @{ total_timesteps = 300; 'eval.n_eval_episodes' = 5 } -OutputDirectory runs/chained | Get-HerCheckpoint -Best | Invoke-HerEval -Episodes 5"
+                Remarks = 'The run binds through RunDirectory, the checkpoint through Path.'
+            }
+        )
+        Links       = @('Start-HerTraining', 'Invoke-HerEval', 'about_HerTools')
+    }
+
+    'Invoke-HerEval' = @{
+        Synopsis    = 'Evaluates a checkpoint''s policy over fixed-seed episodes.'
+        Description = @(
+            'Invoke-HerEval loads the policy of a checkpoint folder and runs it for -Episodes episodes with deterministic actions (no exploration noise), resetting episode i with seed -Seed + i, the protocol of the evaluations written to eval.csv during training. It returns the success rate (share of episodes whose last step reached the goal), the mean return and the mean final distance between achieved and desired goal.'
+            'With -Detailed the result also carries one record per episode in its Episodes property: index, reset seed, success, return, final distance and length.'
+            'A checkpoint folder that does not exist is an ObjectNotFound error; a corrupt checkpoint is an InvalidData error naming the file.'
+        )
+        Parameters  = @{
+            Path     = 'A checkpoint folder (RUN/checkpoints/NAME), or a run folder for its latest checkpoint. Get-HerCheckpoint''s output binds through its Path property.'
+            Episodes = 'Episodes to run. Default 100, as during training.'
+            Seed     = 'Reset seed of the first episode; episode i uses Seed + i. The default, 1000000007, is the training evaluations'' eval.eval_seed, so the result matches eval.csv.'
+            Threads  = 'TorchSharp intra-op threads for the evaluation.'
+            Detailed = 'Fills the result''s Episodes property with one record per episode.'
+        }
+        Inputs      = @(
+            @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint, bound through its Path property.' }
+            @{ Type = 'System.String'; Description = 'A checkpoint folder path.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.PowerShell.HerEvaluation'; Description = 'Checkpoint, EpisodeCount, Seed, SuccessRate, MeanReturn, MeanFinalDistance, and Episodes (HerTools.Core.Training.EpisodeRecord, with -Detailed).' }
+        )
+        Examples    = @(
+            @{
+                Title   = 'Evaluate the best checkpoint of a run'
+                Code    = 'Get-HerCheckpoint runs/demo -Best | Invoke-HerEval -Episodes 20'
+                Remarks = ''
+            }
+            @{
+                Title   = 'Find the episodes that failed'
+                Code    = '(Get-HerCheckpoint runs/demo -Latest | Invoke-HerEval -Episodes 10 -Seed 42 -Detailed).Episodes | Where-Object { -not $_.Success }'
+                Remarks = 'Each episode record has its reset seed, so a failure can be replayed.'
+            }
+            @{
+                Title   = 'Rank every checkpoint of a run'
+                Code    = 'Get-HerCheckpoint runs/demo | Invoke-HerEval -Episodes 20 | Sort-Object SuccessRate -Descending'
+                Remarks = ''
+            }
+        )
+        Links       = @('Get-HerCheckpoint', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Get-HerEnvironment' = @{
+        Synopsis    = 'Lists the registered goal environments and their options.'
+        Description = @(
+            'Get-HerEnvironment returns the goal environments the engine can train on (PointGoal-v0, BitFlip-v0, and any a loaded assembly registers), each with a description, its default time limit and its options: name, type, default, allowed range and meaning. Options are set in a config under env: (env.n_bits) or with Start-HerTraining -Set.'
+        )
+        Parameters  = @{
+            Name = 'Environment ids; wildcards are allowed. All environments when omitted. Tab completes the ids.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Environment ids.' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Envs.EnvSpec'; Description = 'Id, Description, Options (HerTools.Core.Envs.EnvOption) and DefaultMaxEpisodeSteps.' })
+        Examples    = @(
+            @{ Title = 'List the environments'; Code = 'Get-HerEnvironment'; Remarks = '' }
+            @{ Title = 'The options of one environment'; Code = 'Get-HerEnvironment BitFlip-v0 | Select-Object -ExpandProperty Options'; Remarks = 'Name, type, default, allowed values and meaning of each option.' }
+            @{ Title = 'Environments matching a pattern'; Code = 'Get-HerEnvironment *Goal*'; Remarks = '' }
+        )
+        Links       = @('Get-HerPreset', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Get-HerPreset' = @{
+        Synopsis    = 'Lists the presets shipped with HerTools, with their YAML.'
+        Description = @(
+            'Get-HerPreset returns the run configs that ship inside the engine: their name, a one-line description and the YAML text. Start-HerTraining -Preset NAME trains one; save the YAML to a file to start your own config from it.'
+        )
+        Parameters  = @{
+            Name = 'Preset names; wildcards are allowed. All presets when omitted. Tab completes the names.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Preset names.' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Config.PresetInfo'; Description = 'Name, Description and Yaml.' })
+        Examples    = @(
+            @{ Title = 'List the presets'; Code = 'Get-HerPreset'; Remarks = '' }
+            @{ Title = 'Show a preset''s YAML'; Code = '(Get-HerPreset point_goal).Yaml'; Remarks = '' }
+            @{
+                Title   = 'Start your own config from a preset'
+                Code    = @'
+Get-HerPreset point_goal | ForEach-Object Yaml | Set-Content my-config.yaml
+Start-HerTraining -ConfigPath my-config.yaml -WhatIf
+'@
+                Remarks = 'Edit my-config.yaml, then train it with Start-HerTraining -ConfigPath.'
+            }
+        )
+        Links       = @('Start-HerTraining', 'Get-HerEnvironment', 'about_HerTools')
+    }
+
+    'Import-HerMetric' = @{
+        Synopsis    = 'Reads the progress.csv or eval.csv of runs as typed rows.'
+        Description = @(
+            'Import-HerMetric reads the append-only logs a run writes: progress.csv (-Kind Progress, a row every log.log_interval steps: timesteps, episodes, gradient steps, wall time, steps per second, training success and return, losses, mean Q, the HER relabeled and reward-0 shares, the latest evaluation success) or eval.csv (-Kind Eval, a row per evaluation: timesteps, episodes, success rate, mean return, mean final distance).'
+            'Every row has the run''s folder (RunDirectory) and id (RunId) attached, so the rows of several runs piped in together can be grouped, compared and exported. Reading is safe while the run is still writing; a torn last line is skipped.'
+        )
+        Parameters  = @{
+            Path = 'Run folders. Bound from the pipeline as strings or through a RunDirectory property (Start-HerTraining''s output); a checkpoint folder stands for its run.'
+            Kind = 'Progress (progress.csv, the default) or Eval (eval.csv).'
+        }
+        Inputs      = @(
+            @{ Type = 'System.String'; Description = 'Run folder paths.' }
+            @{ Type = 'HerTools.PowerShell.HerRun'; Description = 'A run, bound through its RunDirectory property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.Core.Metrics.ProgressRow'; Description = 'With -Kind Progress, plus a RunDirectory note property.' }
+            @{ Type = 'HerTools.Core.Metrics.EvalRow'; Description = 'With -Kind Eval, plus RunDirectory and RunId note properties.' }
+        )
+        Examples    = @(
+            @{ Title = 'A run''s progress'; Code = 'Import-HerMetric -Path runs/demo'; Remarks = '' }
+            @{ Title = 'A run''s evaluations'; Code = 'Import-HerMetric runs/demo -Kind Eval | Format-Table Timesteps, SuccessRate, MeanFinalDistance'; Remarks = '' }
+            @{
+                Title   = 'The best evaluation of every run under a folder'
+                Code    = @'
+Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId | ForEach-Object {
+    [pscustomobject]@{ Run = $_.Name; BestSuccess = ($_.Group | Measure-Object SuccessRate -Maximum).Maximum }
+}
+'@
+                Remarks = ''
+            }
+            @{ Title = 'How much of each batch HER relabeled'; Code = 'Import-HerMetric runs/demo | Select-Object Timesteps, RelabeledShare, Reward0Share'; Remarks = 'The relabeled share should sit near her_ratio (k/(k+1) for n_sampled_goal k) once learning starts.' }
+        )
+        Links       = @('Export-HerLearningCurve', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Export-HerLearningCurve' = @{
+        Synopsis    = 'Draws evaluation success against environment steps for runs into a PNG.'
+        Description = @(
+            'Export-HerLearningCurve reads the eval.csv of each run folder and draws one line per run, evaluation success rate against environment steps, labelled with the run id, into a PNG. Run folders come from -Path or the pipeline, so runs of a sweep can be drawn together. It returns the file written.'
+            'A run without evaluations yet gets a warning and an empty line. With -WhatIf nothing is written.'
+        )
+        Parameters  = @{
+            Path       = 'Run folders. Bound from the pipeline as strings or through a RunDirectory property (Start-HerTraining''s output).'
+            OutputPath = 'The PNG to write; its folder is created if needed, an existing file is replaced.'
+            Title      = 'The plot''s title.'
+            Width      = 'Width in pixels (default 800).'
+            Height     = 'Height in pixels (default 500).'
+            WhatIf     = 'Shows the file that would be written, and writes nothing.'
+            Confirm    = 'Asks before writing the file.'
+        }
+        Inputs      = @(
+            @{ Type = 'System.String'; Description = 'Run folder paths.' }
+            @{ Type = 'HerTools.PowerShell.HerRun'; Description = 'A run, bound through its RunDirectory property.' }
+        )
+        Outputs     = @(@{ Type = 'System.IO.FileInfo'; Description = 'The PNG written.' })
+        Examples    = @(
+            @{ Title = 'One run'; Code = 'Export-HerLearningCurve -Path runs/demo -OutputPath demo.png'; Remarks = '' }
+            @{ Title = 'Every run under a folder, one line each'; Code = "Get-ChildItem runs -Directory | Export-HerLearningCurve -OutputPath plots/all-runs.png -Title 'PointGoal-v0, DDPG+HER'"; Remarks = 'The plots folder is created.' }
+            @{ Title = 'See what would be written'; Code = 'Export-HerLearningCurve runs/demo -OutputPath demo-big.png -Width 1600 -Height 1000 -WhatIf'; Remarks = '' }
+        )
+        Links       = @('Import-HerMetric', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Test-HerTorch' = @{
+        Synopsis    = 'Multiplies two small matrices with TorchSharp, proving its native backend loads in this session.'
+        Description = @(
+            'Test-HerTorch creates two tensors from -Left and -Right, multiplies them with torch.matmul and returns the product with the libtorch and TorchSharp versions it computed with. Without arguments it multiplies [[1,2],[3,4]] by [[5,6],[7,8]].'
+            'Run it first when training fails to start: a native library that cannot load is reported here with TorchSharp''s own explanation (error id TorchFailed). Matrices whose shapes do not fit (ShapeMismatch) or ragged rows (RaggedMatrix) are refused before TorchSharp sees them.'
+        )
+        Parameters  = @{
+            Left  = 'The left matrix, as an array of rows. Default: [[1,2],[3,4]].'
+            Right = 'The right matrix, as an array of rows; it needs as many rows as -Left has columns. Default: [[5,6],[7,8]].'
+        }
+        Inputs      = @(@{ Type = 'None'; Description = 'Test-HerTorch takes no pipeline input.' })
+        Outputs     = @(@{ Type = 'HerTools.PowerShell.HerTorchCheck'; Description = 'Product (the rows of the product), LibTorchVersion and TorchSharpVersion.' })
+        Examples    = @(
+            @{ Title = 'Check that TorchSharp computes here'; Code = 'Test-HerTorch'; Remarks = 'Product is 19,22 and 43,50.' }
+            @{ Title = 'Multiply a row by a column'; Code = '(Test-HerTorch -Left (,@(1, 2, 3)) -Right @(@(4), @(5), @(6))).Product'; Remarks = 'Returns 32.' }
+        )
+        Links       = @('about_HerTools')
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using HerTools.Core.Metrics;
+using HerTools.Plotting;
+
+namespace HerTools.Cli.Commands;
+
+/// <summary><c>her-tools plot RUN_DIR... --output curve.png</c>: evaluation success against environment steps, one line per run.</summary>
+internal sealed class PlotCommand : Command
+{
+    private readonly Argument<string[]> _runs = new("RUN_DIR")
+    {
+        Description = "Run folders whose eval.csv to plot; each becomes one line, labelled with the folder's name.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly Option<string> _output = new("--output", "-o")
+    {
+        Description = "The PNG file to write.",
+        HelpName = "PNG",
+        Required = true,
+    };
+
+    public PlotCommand(CliContext context) : base("plot", "Plot evaluation success against environment steps for one or more runs into a PNG.")
+    {
+        Arguments.Add(_runs.RejectingOptions());
+        Options.Add(_output);
+        SetAction(parsed => Run(context, parsed.GetValue(_runs)!, parsed.GetValue(_output)!));
+    }
+
+    private static int Run(CliContext context, string[] runDirectories, string pngPath)
+    {
+        var curves = new List<LearningCurve>();
+        foreach (string runDirectory in runDirectories)
+        {
+            if (!Directory.Exists(runDirectory)) throw new UsageException($"run folder not found: {runDirectory}");
+            var curve = LearningCurve.FromRunDirectory(runDirectory);
+            if (curve.Evaluations.Count == 0)
+                context.Error.WriteLine($"her-tools: warning: {RunFiles.EvalPath(runDirectory)} has no evaluations yet; {curve.Label} is left out");
+            else
+                curves.Add(curve);
+        }
+        if (curves.Count == 0) throw new UsageException("none of the run folders has an evaluation to plot");
+        LearningCurvePlot.SavePng(curves, pngPath);
+        context.Out.WriteLine($"Wrote {pngPath} ({curves.Count} run{(curves.Count == 1 ? "" : "s")}).");
+        return ExitCodes.Success;
+    }
+}

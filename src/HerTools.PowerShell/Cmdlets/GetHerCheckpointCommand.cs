@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using HerTools.Core.Checkpoints;
+
+namespace HerTools.PowerShell.Cmdlets;
+
+/// <summary>
+/// Lists the checkpoints of one or more run folders, newest first (at equal steps the regular one before
+/// <c>best</c>), read from their <c>checkpoint.json</c> without loading weights; <c>-Latest</c> or <c>-Best</c>
+/// picks one per run.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "HerCheckpoint", DefaultParameterSetName = AllSet)]
+[OutputType(typeof(CheckpointInfo))]
+public sealed class GetHerCheckpointCommand : HerCmdlet
+{
+    private const string AllSet = "All";
+    private const string LatestSet = "Latest";
+    private const string BestSet = "Best";
+
+    /// <summary>Run folders; <c>Start-HerTraining</c>'s output binds through <c>RunDirectory</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("RunDirectory")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Only the newest checkpoint of each run.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LatestSet)]
+    public SwitchParameter Latest { get; set; }
+
+    /// <summary>Only the checkpoint with the best evaluation success of each run.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BestSet)]
+    public SwitchParameter Best { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string path in Path)
+        {
+            string runDirectory = ResolveRunDirectory(path);
+            IReadOnlyList<CheckpointInfo> found;
+            try
+            {
+                found = ParameterSetName switch
+                {
+                    LatestSet => CheckpointStore.Latest(runDirectory) is { } latest ? [latest] : [],
+                    BestSet => CheckpointStore.Best(runDirectory) is { } best ? [best] : [],
+                    _ => CheckpointStore.List(runDirectory),
+                };
+            }
+            catch (Exception e) { ThrowEngineError(e, runDirectory); continue; }
+
+            if (found.Count == 0 && ParameterSetName != AllSet)
+            {
+                string why = Best ? " (checkpoint.keep_best is off, or no evaluation has run)" : "";
+                WriteError(new ErrorRecord(new ItemNotFoundException($"Run folder '{runDirectory}' has no {ParameterSetName.ToLowerInvariant()} checkpoint{why}."),
+                    "CheckpointNotFound", ErrorCategory.ObjectNotFound, runDirectory));
+                continue;
+            }
+            WriteObject(found, enumerateCollection: true);
+        }
+    }
+}

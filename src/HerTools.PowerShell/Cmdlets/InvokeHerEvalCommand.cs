@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using HerTools.Core.Checkpoints;
+using HerTools.Core.Training;
+
+namespace HerTools.PowerShell.Cmdlets;
+
+/// <summary>
+/// Evaluates a checkpoint's policy under the spec's protocol (deterministic actions, episode i reset with
+/// seed <c>Seed + i</c>): success rate, mean return and mean final distance, and with <c>-Detailed</c> every episode.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "HerEval")]
+[OutputType(typeof(HerEvaluation))]
+public sealed class InvokeHerEvalCommand : HerCmdlet
+{
+    /// <summary>A checkpoint folder; <c>Get-HerCheckpoint</c>'s output binds through <c>Path</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int Episodes { get; set; } = 100;
+
+    /// <summary>Reset seed of the first episode; the default is the training evaluations' <c>eval.eval_seed</c>.</summary>
+    [Parameter]
+    public ulong Seed { get; set; } = 1_000_000_007UL;
+
+    /// <summary>TorchSharp threads for the evaluation.</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Attach one record per episode (seed, success, return, final distance, length).</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string given = ResolveExistingDirectory(Path, "Checkpoint folder");
+        string checkpoint = given;
+        EvaluationResult result;
+        try
+        {
+            checkpoint = CheckpointStore.ResolveCheckpointPath(given);
+            WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {Seed}.");
+            result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads);
+        }
+        catch (Exception e) { ThrowEngineError(e, checkpoint); return; }
+        WriteObject(HerEvaluation.From(checkpoint, Seed, result, Detailed));
+    }
+}

@@ -1,0 +1,35 @@
+# Dot-sourced in BeforeAll by the cmdlet tests: imports the module under test (the repository's HerTools.psd1,
+# loading the build in module/bin) and gives the small helpers several test files share.
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:Manifest = Join-Path $RepositoryRoot 'HerTools.psd1'
+Import-Module $Manifest
+
+# A short PointGoal-v0 run: long enough for two evaluations and a best checkpoint, short enough for a test.
+$script:ShortRun = @{ total_timesteps = 500; 'eval.eval_freq' = 250; 'eval.n_eval_episodes' = 10 }
+
+function New-ShortRun {
+    param([Parameter(Mandatory)] [string] $OutputDirectory, [hashtable] $Set = @{}, [ulong] $Seed = 0)
+    $overrides = $script:ShortRun.Clone()
+    foreach ($key in $Set.Keys) { $overrides[$key] = $Set[$key] }
+    Start-HerTraining -Preset point_goal -Set $overrides -Seed $Seed -OutputDirectory $OutputDirectory
+}
+
+# The error record a script block stops with (Should -Throw -PassThru, spelled for readability).
+function Get-TerminatingError {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    try { & $ScriptBlock; $null } catch { $_ }
+}
+
+# Runs $ScriptBlock in a new pwsh process (Start-Job) that imported $ModuleToImport, passing $ArgumentList.
+function Invoke-InFreshPwsh {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock, [object[]] $ArgumentList = @(), [string] $ModuleToImport = $script:Manifest)
+    $job = Start-Job -ArgumentList (@($ModuleToImport, $ScriptBlock.ToString()) + $ArgumentList) -ScriptBlock {
+        param($module, $body)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $module
+        $rest = $args
+        & ([scriptblock]::Create($body)) @rest
+    }
+    $job | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop
+}
