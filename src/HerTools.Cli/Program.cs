@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using HerTools.Cli.Commands;
+using HerTools.Cli.Commands.Sweep;
 
 namespace HerTools.Cli;
 
@@ -34,6 +35,7 @@ public static class Program
             new EnvsCommand(context),
             new PresetsCommand(context),
             new PlotCommand(context),
+            new SweepCommand(context),
         };
 
         ParseResult? parsed = null;
