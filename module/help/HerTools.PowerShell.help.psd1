@@ -290,4 +290,121 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
         )
         Links       = @('about_HerTools')
     }
+
+    'Start-HerSweep' = @{
+        Synopsis    = 'Runs a sweep file (grid, random search, seeds) locally or as a Slurm job array and returns every run''s status.'
+        Description = @(
+            'Start-HerSweep reads a sweep file (docs/sweeps.md: a base preset or config, fixed overrides under set:, a grid: and/or random: search over dotted config keys, seeds:, and the local and slurm settings), expands it into runs, and lays out the sweep folder -OutputDirectory: sweep.yaml (the resolved definition), runs.csv (one row per run), runs/<run_id>/ (ordinary run folders) and sweep.csv (the summary). Every problem of the file (an unknown key, a value of the wrong type, a set: value the base refuses) is a terminating error naming the key and the file and line, before anything runs. A grid or random value that its key refuses only fails that run.'
+            'With the local backend the runs that are not done are trained in this session, -Throttle at a time, each on its own thread with its own generators and one TorchSharp thread; Write-Progress counts the runs finished and -Verbose writes a line as each ends. A run that fails is recorded with its error and the others go on. Ctrl+C makes every running run write a checkpoint and stop; Resume-HerSweep continues them exactly.'
+            'With the Slurm backend the runs are submitted as one job array (sbatch --array=...%max_concurrent --requeue --signal=B:TERM@N); each task runs her-tools sweep task for its row, resuming from the run''s latest checkpoint, so a preempted or requeued task loses nothing. The cmdlet returns at once with the runs'' status; follow them with Get-HerSweep.'
+            'A folder that already holds the same sweep is continued: runs that are done are not trained again.'
+        )
+        Parameters  = @{
+            Path            = 'The sweep file (YAML). Bound from the pipeline through a FullName property (Get-ChildItem *.yaml).'
+            OutputDirectory = 'The sweep folder: new or empty, or one holding the same sweep (then only its unfinished runs run). A folder holding another sweep or other files is refused.'
+            Backend         = 'Local (train in this session) or Slurm (submit a job array). Default: the sweep file''s backend: key, local if absent.'
+            Throttle        = 'Local backend: runs trained at the same time. Default: the sweep file''s local.throttle, else the processor count.'
+            HerToolsPath    = 'Slurm backend: the her-tools executable each array task runs (her-tools sweep task DIR INDEX). Default: her-tools found on PATH.'
+            WhatIf          = 'Shows how many runs would start and where, and creates nothing.'
+            Confirm         = 'Asks before the sweep folder is made and the runs start.'
+        }
+        Inputs      = @(
+            @{ Type = 'System.IO.FileInfo'; Description = 'A sweep file, bound to -Path through its FullName property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.Core.Sweeps.SweepRunStatus'; Description = 'One per run: Index, RunId, RunDirectory, Point (the run''s grid and random values), Seed, State (Pending, Running, Done, Failed, Stopped), Timesteps, FinalEvalSuccessRate, BestEvalSuccessRate, StepsToThreshold, WallTimeSeconds, LastCheckpoint, Error, SlurmJobId and SchedulerState.' }
+        )
+        Notes       = @(
+            'The runs'' RunDirectory binds to Get-HerCheckpoint, Import-HerMetric and Export-HerLearningCurve.'
+            'scripts/slurm-local.sh starts a single-node Slurm on a Debian machine for trying the Slurm backend.'
+        )
+        Examples    = @(
+            @{
+                Title   = 'Sweep the HER ratio against two seeds on this machine'
+                Code    = "@('preset: point_goal', 'set: {total_timesteps: 300}', 'grid: {her.her_ratio: [0.0, 0.8]}', 'seeds: [1, 2]') | Set-Content ratio.yaml; Start-HerSweep ratio.yaml -OutputDirectory sweeps/ratio -Throttle 2"
+                Remarks = 'Four runs, two at a time; the folder''s sweep.csv summarises them.'
+            }
+            @{
+                Title   = 'See what submitting the same sweep to Slurm would do'
+                Code    = "@('preset: point_goal', 'grid: {her.her_ratio: [0.0, 0.8]}', 'seeds: [1, 2]') | Set-Content ratio-slurm.yaml; Start-HerSweep ratio-slurm.yaml -OutputDirectory sweeps/ratio-slurm -Backend Slurm -WhatIf"
+                Remarks = 'Without -WhatIf the four runs go to Slurm as one job array.'
+            }
+        )
+        Links       = @('Get-HerSweep', 'Resume-HerSweep', 'Stop-HerSweep', 'about_HerTools')
+    }
+
+    'Get-HerSweep' = @{
+        Synopsis    = 'Lists the runs of sweep folders with their status, progress and evaluation success.'
+        Description = @(
+            'Get-HerSweep reads each run of a sweep folder from its run folder (status.json, progress.csv, eval.csv and checkpoints) and, for a sweep submitted to Slurm, what squeue says of its tasks. A run recorded as running whose process or Slurm task is gone is reported Stopped.'
+            'Each run''s RunDirectory is an ordinary run folder: pipe the runs into Get-HerCheckpoint, Import-HerMetric or Export-HerLearningCurve. -State keeps only runs in the given states.'
+        )
+        Parameters  = @{
+            Path  = 'Sweep folders (the -OutputDirectory of Start-HerSweep), as strings or from the pipeline.'
+            State = 'Only runs in these states: Pending, Running, Done, Failed, Stopped.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Sweep folder paths.' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Sweeps.SweepRunStatus'; Description = 'One per run, as Start-HerSweep returns them.' })
+        Examples    = @(
+            @{
+                Title   = 'Run a small sweep, then list its runs'
+                Code    = "@('preset: point_goal', 'set: {total_timesteps: 300}', 'seeds: [1, 2]') | Set-Content seeds.yaml; `$null = Start-HerSweep seeds.yaml -OutputDirectory sweeps/seeds; Get-HerSweep sweeps/seeds"
+                Remarks = 'One row per run with its state, steps and evaluation success.'
+            }
+            @{
+                Title   = 'Pipe the finished runs into the run cmdlets'
+                Code    = "@('preset: point_goal', 'set: {total_timesteps: 300}', 'seeds: [3, 4]') | Set-Content pipe.yaml; `$null = Start-HerSweep pipe.yaml -OutputDirectory sweeps/pipe; Get-HerSweep sweeps/pipe -State Done | Get-HerCheckpoint -Latest; Get-HerSweep sweeps/pipe | Export-HerLearningCurve -OutputPath sweeps/pipe/curve.png"
+                Remarks = 'Each run binds through its RunDirectory property.'
+            }
+        )
+        Links       = @('Start-HerSweep', 'Get-HerCheckpoint', 'Import-HerMetric', 'Export-HerLearningCurve', 'about_HerTools')
+    }
+
+    'Resume-HerSweep' = @{
+        Synopsis    = 'Starts the runs of a sweep folder that are not done, each from its latest checkpoint.'
+        Description = @(
+            'Resume-HerSweep opens a sweep folder and starts its runs that are pending, stopped or failed, locally or on Slurm like Start-HerSweep; a stopped run continues exactly from its latest checkpoint. Runs that are done, or running in another live process or Slurm task, are left alone. It returns every run''s status.'
+        )
+        Parameters  = @{
+            Path         = 'The sweep folder.'
+            Backend      = 'Local or Slurm. Default: the backend in the folder''s sweep.yaml.'
+            Throttle     = 'Local backend: runs trained at the same time. Default: the sweep''s local.throttle, else the processor count.'
+            HerToolsPath = 'Slurm backend: the her-tools executable each array task runs. Default: her-tools found on PATH.'
+            WhatIf       = 'Shows how many runs would start, and starts nothing.'
+            Confirm      = 'Asks before the runs start.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'A sweep folder path.' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Sweeps.SweepRunStatus'; Description = 'One per run, as Start-HerSweep returns them.' })
+        Examples    = @(
+            @{
+                Title   = 'Finish a sweep'
+                Code    = "@('preset: point_goal', 'set: {total_timesteps: 300}') | Set-Content one.yaml; `$null = Start-HerSweep one.yaml -OutputDirectory sweeps/one; Resume-HerSweep sweeps/one"
+                Remarks = 'Here every run is already done, so nothing trains again.'
+            }
+        )
+        Links       = @('Start-HerSweep', 'Stop-HerSweep', 'about_HerTools')
+    }
+
+    'Stop-HerSweep' = @{
+        Synopsis    = 'Cancels the Slurm tasks of a sweep; running ones write a checkpoint first.'
+        Description = @(
+            'Stop-HerSweep cancels the queued and running tasks of a sweep submitted to Slurm (scancel on the job ids in slurm/jobs.txt). A running task gets SIGTERM, writes a checkpoint and stops; Resume-HerSweep later continues it from there. A local sweep stops with Ctrl+C in the session running it; for a folder never submitted to Slurm the cmdlet writes a non-terminating error (SweepNotOnSlurm).'
+        )
+        Parameters  = @{
+            Path     = 'The sweep folder.'
+            PassThru = 'Returns the Slurm job ids cancelled.'
+            WhatIf   = 'Shows the jobs that would be cancelled.'
+            Confirm  = 'Asks before cancelling.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'A sweep folder path.' })
+        Outputs     = @(@{ Type = 'System.String'; Description = 'With -PassThru, the job ids cancelled.' })
+        Examples    = @(
+            @{
+                Title   = 'Stop every Slurm sweep under this folder'
+                Code    = 'Get-ChildItem . -Recurse -Filter jobs.txt | ForEach-Object { $_.Directory.Parent.FullName } | Stop-HerSweep -WhatIf'
+                Remarks = 'A sweep submitted to Slurm keeps its job ids in slurm/jobs.txt; drop -WhatIf to cancel them.'
+            }
+        )
+        Links       = @('Start-HerSweep', 'Resume-HerSweep', 'about_HerTools')
+    }
 }

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using HerTools.Core.Sweeps;
+
+namespace HerTools.PowerShell.Cmdlets;
+
+/// <summary>
+/// The runs of one or more sweep folders with their status, read from the run folders and, for a sweep submitted to
+/// Slurm, <c>squeue</c>. Each run's <c>RunDirectory</c> pipes into <c>Get-HerCheckpoint</c>, <c>Import-HerMetric</c>
+/// and <c>Export-HerLearningCurve</c>.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "HerSweep")]
+[OutputType(typeof(SweepRunStatus))]
+public sealed class GetHerSweepCommand : HerCmdlet
+{
+    /// <summary>Sweep folders.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>Only runs in these states.</summary>
+    [Parameter]
+    public SweepRunState[]? State { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string path in Path)
+        {
+            string directory = ResolveExistingDirectory(path, "Sweep folder");
+            IReadOnlyList<SweepRunStatus> statuses;
+            try
+            {
+                var folder = SweepFolder.Open(directory);
+                statuses = folder.ReadStatus(SlurmSweepRunner.ReadQueue(folder));
+            }
+            catch (Exception e) { ThrowEngineError(e, directory); continue; }
+            WriteObject(State is null ? statuses : statuses.Where(s => State.Contains(s.State)), enumerateCollection: true);
+        }
+    }
+}

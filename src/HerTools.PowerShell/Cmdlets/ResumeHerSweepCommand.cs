@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using HerTools.Core.Sweeps;
+
+namespace HerTools.PowerShell.Cmdlets;
+
+/// <summary>Starts the runs of a sweep folder that are not done (stopped ones from their latest checkpoint), locally
+/// or on Slurm, and returns every run's status.</summary>
+[Cmdlet(VerbsLifecycle.Resume, "HerSweep", SupportsShouldProcess = true)]
+[OutputType(typeof(SweepRunStatus))]
+public sealed class ResumeHerSweepCommand : HerSweepCmdlet
+{
+    /// <summary>The sweep folder.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    protected override void ProcessRecord()
+    {
+        string directory = ResolveExistingDirectory(Path, "Sweep folder");
+        SweepFolder folder = null!;
+        try { folder = SweepFolder.Open(directory); }
+        catch (Exception e) { ThrowEngineError(e, directory); }
+        if (!ShouldProcess(Describe(folder), "Resume-HerSweep")) return;
+        RunSweep(folder);
+    }
+}
