@@ -27,6 +27,11 @@ if [[ ! -f $pester_module ]]; then
     exit 1
 fi
 
+step "Slurm: a single-node cluster on this machine for the sweep tests (scripts/slurm-local.sh)"
+# Installs slurm-wlm and munge from Debian's packages when missing and starts the daemons (root, no systemd);
+# returns at once when they are already up.
+bash scripts/slurm-local.sh
+
 step "Build ($configuration, warnings are errors)"
 dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 
