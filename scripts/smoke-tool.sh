@@ -6,6 +6,8 @@
 #   scripts/smoke-tool.sh [TOTAL_TIMESTEPS]      (default 500)
 #
 # KEEP_SMOKE=1 keeps the temporary folder (tool, run folder) for a look afterwards.
+# HERTOOLS_TOOL_PATH=DIR installs the tool into DIR instead, and leaves it there (the test command's Slurm
+# tests submit jobs that run the installed binary).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +27,8 @@ dotnet pack src/HerTools.Cli -c Release -nologo
 [[ -f "$package" ]] || { echo "smoke: $package was not produced" >&2; exit 1; }
 echo "smoke: $package is $(du -h "$package" | cut -f1)"
 
-step "install into $work/tools"
+tools="${HERTOOLS_TOOL_PATH:-$work/tools}"
+step "install into $tools"
 # Only ./artifacts as a feed, and a package cache of our own: a stale her-tools of the same version in
 # ~/.nuget/packages must not stand in for the one just packed.
 cat > "$work/nuget.config" <<XML
@@ -38,8 +41,8 @@ cat > "$work/nuget.config" <<XML
 </configuration>
 XML
 NUGET_PACKAGES="$work/packages" dotnet tool install her-tools --version "$version" \
-  --tool-path "$work/tools" --add-source "$repo/artifacts" --configfile "$work/nuget.config"
-her="$work/tools/her-tools"
+  --tool-path "$tools" --add-source "$repo/artifacts" --configfile "$work/nuget.config"
+her="$tools/her-tools"
 "$her" --version
 
 step "her-tools train --preset point_goal --set total_timesteps=$steps"

@@ -39,6 +39,7 @@ dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 # Packs her-tools into ./artifacts, installs it from there alone into a throw-away tool path (its own
 # package cache), trains the point_goal preset briefly and evaluates it with the installed binary.
 step "her-tools: pack, install from ./artifacts, train and evaluate with the installed binary"
+export HERTOOLS_TOOL_PATH=$temporary/tools
 bash scripts/smoke-tool.sh 500
 tool_package=$(ls artifacts/her-tools.*.nupkg)
 export HERTOOLS_TOOL_PACKAGE=$root/$tool_package
