@@ -99,6 +99,15 @@ public class HerTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Gradient_steps_minus_one_trains_as_many_steps_as_were_collected_since_learning_started()
+    {
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=300", "ddpg.learning_starts=200", "ddpg.train_freq=10",
+            "ddpg.gradient_steps=-1", "log.log_interval=300"), RunDir("minus-one"));
+        // Rounds at steps 200, 210, ..., 300, ten updates each: no burst for the steps before learning started.
+        Assert.Equal(110, CsvLog<ProgressRow>.ReadAll(result.ProgressCsvPath)[^1].GradientSteps);
+    }
+
+    [Fact]
     public void Threads_auto_times_each_count_and_reports_its_choice()
     {
         var messages = new List<string>();

@@ -19,6 +19,7 @@ public class ResumeTests : IDisposable
     [
         "threads=1", "seed=7", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=30",
         "log.log_interval=500", "eval.eval_freq=1000", "eval.n_eval_episodes=10", "checkpoint.keep_last=10",
+        "checkpoint.checkpoint_freq=500",
     ]);
 
     private static byte[] FileOf(string checkpoint, string name) => File.ReadAllBytes(Path.Combine(checkpoint, name));
@@ -70,6 +71,36 @@ public class ResumeTests : IDisposable
         Assert.Equal([500L, 1000, 1500], Rows(branch).Select(r => r.Timesteps));
         Assert.Equal([500L, 1000], Rows(run).Select(r => r.Timesteps));
         Assert.Equal(1500, rest.Timesteps);
+    }
+
+    [Fact]
+    public void Resuming_in_place_from_an_older_checkpoint_is_refused_so_timelines_never_mix()
+    {
+        string run = Path.Combine(_root, "older");
+        var first = HerTrainer.TrainHer(Config(1000), run);
+        var e = Assert.Throws<HerToolsException>(() => HerTrainer.TrainHer(Config(2000), run + "/", resumeFrom: Path.Combine(run, "checkpoints", "step_500")));
+        Assert.Contains("step_1000", e.Message);
+        Assert.Contains("branch", e.Message);
+        Assert.Equal(first.Timesteps, CheckpointStore.Latest(run)!.Step);
+    }
+
+    [Fact]
+    public void A_run_folder_written_with_a_trailing_slash_resumes_in_place()
+    {
+        string run = Path.Combine(_root, "slash");
+        HerTrainer.TrainHer(Config(500), run);
+        var rest = HerTrainer.TrainHer(null, run + "/", resumeFrom: run + "/");
+        Assert.Equal(500, rest.Timesteps);
+        Assert.Equal([500L], Rows(run).Select(r => r.Timesteps));
+    }
+
+    [Fact]
+    public void A_branch_is_named_after_its_own_folder()
+    {
+        var first = HerTrainer.TrainHer(Config(1000), Path.Combine(_root, "source"));
+        HerTrainer.TrainHer(Config(1500), Path.Combine(_root, "fork"), resumeFrom: first.LastCheckpointPath);
+        var rows = CsvLog<ProgressRow>.ReadAll(RunFiles.ProgressPath(Path.Combine(_root, "fork")));
+        Assert.Equal(["source", "source", "fork"], rows.Select(r => r.RunId));
     }
 
     [Fact]

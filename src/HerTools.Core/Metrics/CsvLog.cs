@@ -21,22 +21,25 @@ public sealed class CsvLog<TRow> : IDisposable
     {
         Path = path;
         _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        CutTornTail();
-        string header = FormatHeader();
-        if (_stream.Length == 0)
+        try
         {
-            WriteRaw(header);
-        }
-        else
-        {
-            string existing = ReadFirstLine();
-            if (existing != header.TrimEnd('\n'))
+            string header = FormatHeader();
+            if (_stream.Length > 0)
             {
-                _stream.Dispose();
-                throw new MetricsFormatException(path, $"its header '{existing}' differs from this version's '{header.TrimEnd('\n')}'");
+                // Checked before the torn tail is cut: a file of another schema is left exactly as it is.
+                string? existing = ReadFirstLine()?.TrimEnd('\r');
+                if (existing is not null && existing != header.TrimEnd('\n'))
+                    throw new MetricsFormatException(path, $"its header '{existing}' differs from this version's '{header.TrimEnd('\n')}'");
             }
+            CutTornTail();
+            if (_stream.Length == 0) WriteRaw(header);
+            _stream.Seek(0, SeekOrigin.End);
         }
-        _stream.Seek(0, SeekOrigin.End);
+        catch
+        {
+            _stream.Dispose();
+            throw;
+        }
     }
 
     public string Path { get; }
@@ -59,23 +62,38 @@ public sealed class CsvLog<TRow> : IDisposable
     public static void CutAfter(string path, Func<TRow, bool> keep)
     {
         if (!File.Exists(path)) return;
-        long keepLength;
-        using (var reader = new StreamReader(path, Encoding.UTF8))
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerEnd = Array.IndexOf(bytes, (byte)'\n');
+        if (headerEnd < 0) return;
+        // A file of another schema is refused before anything is cut: its rows would not parse and all would go.
+        string header = Encoding.UTF8.GetString(bytes, 0, headerEnd).TrimEnd('\r');
+        string expected = FormatHeader().TrimEnd('\n');
+        if (header != expected) throw new MetricsFormatException(path, $"its header '{header}' differs from this version's '{expected}'");
+
+        long keepLength = headerEnd + 1;
+        int lineNumber = 1;
+        for (int start = headerEnd + 1; start < bytes.Length;)
         {
-            string? header = reader.ReadLine();
-            if (header is null) return;
-            keepLength = Encoding.UTF8.GetByteCount(header) + 1;
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
-            {
-                TRow? row = ParseLine(header, line);
-                if (row is null || !keep(row)) break;
-                keepLength += Encoding.UTF8.GetByteCount(line) + 1;
-            }
+            int end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0) break; // a torn last line: cut with the rest
+            lineNumber++;
+            string line = Encoding.UTF8.GetString(bytes, start, end - start).TrimEnd('\r');
+            TRow? row = ParseLine(header, line);
+            if (row is null) throw new MetricsFormatException(path, $"line {lineNumber} cannot be read as a row; nothing was cut");
+            if (!keep(row)) break;
+            keepLength = end + 1;
+            start = end + 1;
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
-        if (stream.Length > keepLength) { stream.SetLength(keepLength); stream.Flush(flushToDisk: true); }
+        if (bytes.Length > keepLength)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+            stream.SetLength(keepLength);
+            stream.Flush(flushToDisk: true);
+        }
     }
+
+    /// <summary>Forces the rows written so far to disk (before a checkpoint, so the log is never behind it after a power loss).</summary>
+    public void FlushToDisk() => _stream.Flush(flushToDisk: true);
 
     /// <summary>Reads every complete row; a torn last line is ignored.</summary>
     public static List<TRow> ReadAll(string path)
@@ -147,12 +165,13 @@ public sealed class CsvLog<TRow> : IDisposable
         _stream.Flush();
     }
 
-    private string ReadFirstLine()
+    /// <summary>The first line, or null when the file has no complete line (a header torn by a kill).</summary>
+    private string? ReadFirstLine()
     {
         _stream.Seek(0, SeekOrigin.Begin);
         var bytes = new List<byte>();
         int b;
         while ((b = _stream.ReadByte()) >= 0 && b != '\n') bytes.Add((byte)b);
-        return Encoding.UTF8.GetString(bytes.ToArray());
+        return b < 0 ? null : Encoding.UTF8.GetString(bytes.ToArray());
     }
 }

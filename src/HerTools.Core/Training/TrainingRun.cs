@@ -74,10 +74,10 @@ internal sealed class TrainingRun : IDisposable
             options = options with { Threads = _threadChoice.Threads };
         }
         _threads = options.Threads;
-        _agent = new Her(algorithm, options, _observationSize, _goalSize, _env.ActionSpace);
         _noise = CreateNoise(config.Ddpg, _env.ActionSpace, _noiseRng);
         _batch = new ReplayBatch(config.Ddpg.BatchSize, _observationSize, _goalSize, _actionSize);
         _action = new float[_actionSize];
+        _agent = new Her(algorithm, options, _observationSize, _goalSize, _env.ActionSpace); // last: nothing after it can throw
     }
 
     /// <summary>Starts a new run in <paramref name="runDirectory"/>, or resumes from a checkpoint.</summary>
@@ -90,12 +90,14 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>A run ready to step: new, or restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
     internal static TrainingRun Open(HerConfig? config, string runDirectory, string? resumeFrom)
     {
-        runDirectory = Path.GetFullPath(runDirectory);
+        runDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
         CheckpointReader? reader = null;
         if (resumeFrom is not null)
         {
             reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(resumeFrom));
             config = ResumeConfig(reader, config);
+            // A branch is a run of its own: it takes its name from its folder, so its rows tell it apart.
+            if (!IsSameFolder(reader.Info.RunDirectory, runDirectory)) config.RunId = "";
         }
         else if (config is null) throw new ArgumentNullException(nameof(config), "a config is needed unless resuming");
         else PrepareNewRunFolder(runDirectory);
@@ -143,6 +145,9 @@ internal sealed class TrainingRun : IDisposable
         }
         return new LoadedPolicy(agent, env);
     }
+
+    private static bool IsSameFolder(string a, string b) => string.Equals(
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 
     private static void PrepareNewRunFolder(string runDirectory)
     {
@@ -314,7 +319,13 @@ internal sealed class TrainingRun : IDisposable
         bool due = ddpg.TrainFreqUnit == "episode"
             ? episodeEnded && _episodes % ddpg.TrainFreq == 0
             : _timesteps % ddpg.TrainFreq == 0;
-        if (!due || !learning) return false;
+        if (!due) return false;
+        if (!learning)
+        {
+            // Steps collected before learning starts are not owed updates (gradient_steps: -1 would burst).
+            _stepsSinceTrain = 0;
+            return false;
+        }
         long n = ddpg.GradientSteps == -1 ? _stepsSinceTrain : ddpg.GradientSteps;
         for (long i = 0; i < n; i++)
         {
@@ -348,6 +359,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void Evaluate()
     {
+        ThrowIfWeightsNotFinite(); // no evaluation row from a broken policy
         _clock.Stop();
         var result = Evaluator.Evaluate(_agent, _evalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _lastEval = result.SuccessRate;
@@ -399,6 +411,9 @@ internal sealed class TrainingRun : IDisposable
 
     private string WriteCheckpoint(string name, bool withBuffer)
     {
+        // The logs reach the disk before the checkpoint that vouches for them.
+        _progressLog!.FlushToDisk();
+        _evalLog!.FlushToDisk();
         var files = new List<CheckpointFile>
         {
             new(ConfigFile, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(WithRunId().ToYaml()); }),
@@ -463,15 +478,22 @@ internal sealed class TrainingRun : IDisposable
             // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
             _obs = _env.Reset();
             _buffer.StartEpisode(_obs);
+            _noise?.Reset();
             _episodeReturn = 0;
             _episodeLength = 0;
         }
 
         string sourceRun = reader.Info.RunDirectory;
-        bool sameFolder = string.Equals(Path.GetFullPath(sourceRun), _runDirectory, StringComparison.Ordinal);
+        bool sameFolder = IsSameFolder(sourceRun, _runDirectory);
         long step = _timesteps;
         if (sameFolder)
         {
+            // Continuing from an older checkpoint would leave the newer ones of the abandoned timeline beside
+            // the new ones, and a later resume could pick one of them up.
+            var newer = CheckpointStore.List(_runDirectory).Where(c => !c.IsBest && c.Step > step).Select(c => c.Name).ToList();
+            if (newer.Count > 0)
+                throw new HerToolsException($"{path} is not the latest checkpoint of {_runDirectory} ({string.Join(", ", newer)} are newer): " +
+                    "resume from the latest, or branch into another folder");
             // Rows a dead process wrote after this checkpoint are cut, so no timestep appears twice.
             CsvLog<ProgressRow>.CutAfter(RunFiles.ProgressPath(_runDirectory), row => row.Timesteps <= step);
             CsvLog<EvalRow>.CutAfter(RunFiles.EvalPath(_runDirectory), row => row.Timesteps <= step);
