@@ -124,8 +124,7 @@ public static class ConfigLoader
 
     private static string UnknownKeyProblem(string path)
     {
-        string? near = ConfigSchema.Keys.Select(k => k.Path)
-            .OrderBy(k => Levenshtein(k, path)).FirstOrDefault(k => Levenshtein(k, path) <= 3);
+        string? near = Spelling.Nearest(ConfigSchema.Keys.Select(k => k.Path), path);
         return near is null ? "unknown key" : $"unknown key (did you mean '{near}'?)";
     }
 
@@ -143,23 +142,6 @@ public static class ConfigLoader
     }
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) d[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int prev = d[0]; d[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int tmp = d[j];
-                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
-                prev = tmp;
-            }
-        }
-        return d[b.Length];
-    }
 
     internal static Assembly PresetAssembly => typeof(ConfigLoader).Assembly;
     internal static string PresetPrefix => PresetResourcePrefix;

@@ -291,7 +291,7 @@ public static class SweepLoader
                 string name = KeyName(pair.Key);
                 if (!allowed.Contains(name))
                 {
-                    string? near = allowed.OrderBy(a => Levenshtein(a, name)).FirstOrDefault(a => Levenshtein(a, name) <= 3);
+                    string? near = Spelling.Nearest(allowed, name);
                     throw Error(near is null ? $"unknown key; expected one of {string.Join(", ", allowed)}" : $"unknown key (did you mean '{prefix}{near}'?)",
                         prefix + name, pair.Key);
                 }
@@ -319,7 +319,7 @@ public static class SweepLoader
             if (key is "run_id") throw Error("each run of a sweep gets its own id", path, keyNode);
             if (ConfigSchema.Find(key) is null && !IsEnvOption(key))
             {
-                string? near = ConfigSchema.Keys.Select(k => k.Path).OrderBy(k => Levenshtein(k, key)).FirstOrDefault(k => Levenshtein(k, key) <= 3);
+                string? near = Spelling.Nearest(ConfigSchema.Keys.Select(k => k.Path), key);
                 throw Error(near is null ? "unknown config key" : $"unknown config key (did you mean '{near}'?)", path, keyNode);
             }
             if (used.TryGetValue(key, out string? where))
@@ -391,22 +391,5 @@ public static class SweepLoader
         }
 
         private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var d = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) d[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int prev = d[0]; d[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int tmp = d[j];
-                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
-                prev = tmp;
-            }
-        }
-        return d[b.Length];
     }
 }
