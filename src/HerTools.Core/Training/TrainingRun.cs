@@ -32,7 +32,6 @@ internal sealed class TrainingRun : IDisposable
     private readonly int _observationSize, _goalSize, _actionSize;
     private readonly IntervalStats _interval = new();
     private readonly Stopwatch _clock = new();
-    private readonly int _threads;
     private readonly ThreadChoice? _threadChoice;
 
     // The loop's position: saved in every checkpoint.
@@ -73,7 +72,6 @@ internal sealed class TrainingRun : IDisposable
             _threadChoice = ThreadCountProbe.Choose(options, _observationSize, _goalSize, _actionSize, _env.ActionSpace.Low, _env.ActionSpace.High, config.Ddpg.BatchSize);
             options = options with { Threads = _threadChoice.Threads };
         }
-        _threads = options.Threads;
         _noise = CreateNoise(config.Ddpg, _env.ActionSpace, _noiseRng);
         _batch = new ReplayBatch(config.Ddpg.BatchSize, _observationSize, _goalSize, _actionSize);
         _action = new float[_actionSize];
@@ -209,7 +207,6 @@ internal sealed class TrainingRun : IDisposable
     private TrainingResult Loop(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         _progress = progress;
-        ThreadSettings.Apply(_threads);
         if (_threadChoice is not null) Report(progress, _threadChoice.Describe());
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
