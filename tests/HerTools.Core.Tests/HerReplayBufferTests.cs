@@ -54,6 +54,9 @@ public class HerReplayBufferTests
             Assert.Equal(step + 1.5f, batch.NextInputs[i * 3 + 1]);
             Assert.Equal(goal, batch.NextInputs[i * 3 + 2]);
             Assert.Equal(1000 * episode + step, batch.Actions[i]);
+            // Achieved goals now and next (what relative goals are measured from, and what the reward is computed from).
+            Assert.Equal(x, batch.AchievedGoals[i]);
+            Assert.Equal(x + 1, batch.NextAchievedGoals[i]);
             bool relabeled = goal >= 0;
             int goalEpisode = relabeled ? (int)(goal / 100) : -1;
             rows.Add(new Row(episode, step, relabeled, goalEpisode, relabeled ? (int)goal - 100 * goalEpisode : -1, goal, batch.Rewards[i], batch.NotDone[i]));

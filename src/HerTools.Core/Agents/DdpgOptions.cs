@@ -37,6 +37,13 @@ public sealed record DdpgOptions
     /// <summary>Normalise observations and goals by running mean and standard deviation before the networks see them.</summary>
     public bool Normalize { get; init; }
 
+    /// <summary>
+    /// Feed the networks <c>desired_goal - achieved_goal</c> in place of the desired goal (baselines' HER
+    /// <c>relative_goals</c>). Applied by <see cref="Her"/>, which builds the input rows from dict observations;
+    /// <see cref="Ddpg"/> itself only ever sees rows.
+    /// </summary>
+    public bool RelativeGoals { get; init; }
+
     /// <summary>Normalised values are clipped to [-range, range].</summary>
     public float NormalizerClipRange { get; init; } = 5f;
 

@@ -1,7 +1,9 @@
+using HerTools.Core.Envs;
+
 namespace HerTools.Core.Agents;
 
-/// <summary>A deterministic goal-conditioned policy: input row <c>observation ++ desired_goal</c> in, action out.</summary>
+/// <summary>A deterministic goal-conditioned policy: a dict observation in, an action out.</summary>
 public interface IGoalPolicy
 {
-    void Act(ReadOnlySpan<float> observationAndGoal, Span<float> action);
+    void Act(GoalObservation observation, Span<float> action);
 }

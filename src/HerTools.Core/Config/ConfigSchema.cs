@@ -80,6 +80,8 @@ public static class ConfigSchema
             c => c.Ddpg.ClipReturn, (c, v) => c.Ddpg.ClipReturn = (bool)v!),
         Key("ddpg.normalize", ConfigValueKind.Bool, "Running mean/std normalisation of observations and goals, kept apart; saved with the model (HER paper).",
             c => c.Ddpg.Normalize, (c, v) => c.Ddpg.Normalize = (bool)v!),
+        Key("ddpg.relative_goals", ConfigValueKind.Bool, "Networks see desired_goal - achieved_goal instead of the desired goal (baselines' HER `relative_goals`): what is left to do rather than where to go. Decisive on BitFlip-v0, where the action needed is the difference.",
+            c => c.Ddpg.RelativeGoals, (c, v) => c.Ddpg.RelativeGoals = (bool)v!),
         Key("ddpg.norm_clip", ConfigValueKind.Double, "Clip range of normalised inputs (HER paper: 5).",
             c => c.Ddpg.NormClip, (c, v) => c.Ddpg.NormClip = (double)v!, Positive()),
 

@@ -95,6 +95,7 @@ public sealed record DdpgConfig
     public double ActionL2 { get; set; }
     public bool ClipReturn { get; set; }
     public bool Normalize { get; set; }
+    public bool RelativeGoals { get; set; }
     public double NormClip { get; set; } = 5.0;
 }
 

@@ -75,7 +75,6 @@ public sealed class HerReplayBuffer
     private int _nextFirstRow;
 
     // Sampling scratch, grown to the largest batch asked for, then reused.
-    private float[] _sampledAchievedGoals = [];
     private float[] _sampledDesiredGoals = [];
     private bool[] _sampledTerminated = [];
     private int[] _sampledRows = [];
@@ -167,7 +166,7 @@ public sealed class HerReplayBuffer
     public long AllocatedBytes =>
         (long)_rows.Length * sizeof(float) + _stepFlags.Length
         + (long)(_episodeFirstRow.Length + _episodeLastRow.Length + _blockEpisodeSlot.Length + _blockEpisodeSerial.Length) * sizeof(int)
-        + (long)(_episodeDesiredGoal.Length + _sampledAchievedGoals.Length + _sampledDesiredGoals.Length) * sizeof(float)
+        + (long)(_episodeDesiredGoal.Length + _sampledDesiredGoals.Length) * sizeof(float)
         + _sampledTerminated.Length + (long)(_sampledRows.Length + _sampledGoals.Length) * sizeof(int);
 
     /// <summary><see cref="AllocatedBytes"/> per transition of <see cref="Capacity"/>.</summary>
@@ -328,7 +327,8 @@ public sealed class HerReplayBuffer
         ref float inputs = ref MemoryMarshal.GetArrayDataReference(into.Inputs);
         ref float nextInputs = ref MemoryMarshal.GetArrayDataReference(into.NextInputs);
         ref float actions = ref MemoryMarshal.GetArrayDataReference(into.Actions);
-        ref float achievedGoals = ref MemoryMarshal.GetArrayDataReference(_sampledAchievedGoals);
+        ref float achievedGoals = ref MemoryMarshal.GetArrayDataReference(into.AchievedGoals);
+        ref float nextAchievedGoals = ref MemoryMarshal.GetArrayDataReference(into.NextAchievedGoals);
         ref float desiredGoals = ref MemoryMarshal.GetArrayDataReference(_sampledDesiredGoals);
         ref bool terminated = ref MemoryMarshal.GetArrayDataReference(_sampledTerminated);
         ref int sampledRows = ref MemoryMarshal.GetArrayDataReference(_sampledRows);
@@ -364,8 +364,9 @@ public sealed class HerReplayBuffer
             Unsafe.Add(ref terminated, i) = (flags & StepTerminated) != 0;
         }
 
-        // 2. Assemble the batch: observation ++ goal, now and next, the action, and the goal pair the reward is
-        //    computed from (the goal the transition reached, its next achieved goal, against the goal it pursued).
+        // 2. Assemble the batch: observation ++ goal, now and next, the action, the achieved goals now and next, and
+        //    the goal pair the reward is computed from (the goal the transition reached, its next achieved goal,
+        //    against the goal it pursued).
         for (int i = 0; i < batchSize; i++)
         {
             int goalAt = Unsafe.Add(ref sampledGoals, i);
@@ -379,11 +380,12 @@ public sealed class HerReplayBuffer
             Copy(ref nextState, ref nextInput, observationSize);
             Copy(ref goal, ref Unsafe.Add(ref nextInput, observationSize), goalSize);
             Copy(ref Unsafe.Add(ref state, observationSize + goalSize), ref Unsafe.Add(ref actions, i * actionSize), actionSize);
-            Copy(ref Unsafe.Add(ref nextState, observationSize), ref Unsafe.Add(ref achievedGoals, i * goalSize), goalSize);
+            Copy(ref Unsafe.Add(ref state, observationSize), ref Unsafe.Add(ref achievedGoals, i * goalSize), goalSize);
+            Copy(ref Unsafe.Add(ref nextState, observationSize), ref Unsafe.Add(ref nextAchievedGoals, i * goalSize), goalSize);
             Copy(ref goal, ref Unsafe.Add(ref desiredGoals, i * goalSize), goalSize);
         }
 
-        var achieved = _sampledAchievedGoals.AsSpan(0, batchSize * goalSize);
+        var achieved = into.NextAchievedGoals.AsSpan(0, batchSize * goalSize);
         var desired = _sampledDesiredGoals.AsSpan(0, batchSize * goalSize);
         var rewards = into.Rewards.AsSpan(0, batchSize);
         var terminatedRows = _sampledTerminated.AsSpan(0, batchSize);
@@ -471,7 +473,6 @@ public sealed class HerReplayBuffer
     private void EnsureScratch(int batchSize)
     {
         if (_sampledTerminated.Length >= batchSize) return;
-        _sampledAchievedGoals = new float[batchSize * GoalSize];
         _sampledDesiredGoals = new float[batchSize * GoalSize];
         _sampledTerminated = new bool[batchSize];
         _sampledRows = new int[batchSize];

@@ -13,6 +13,8 @@ public sealed class ReplayBatch
         Inputs = new float[capacity * input];
         NextInputs = new float[capacity * input];
         Actions = new float[capacity * actionSize];
+        AchievedGoals = new float[capacity * goalSize];
+        NextAchievedGoals = new float[capacity * goalSize];
         Rewards = new float[capacity];
         NotDone = new float[capacity];
     }
@@ -31,6 +33,10 @@ public sealed class ReplayBatch
     /// <summary><c>observation ++ desired_goal</c> at t+1 (the same, possibly relabeled, goal).</summary>
     public float[] NextInputs { get; }
     public float[] Actions { get; }
+    /// <summary>Achieved goal at t, <c>Count</c> rows of <see cref="GoalSize"/> (what relative goals are measured from).</summary>
+    public float[] AchievedGoals { get; }
+    /// <summary>Achieved goal at t+1: the goal the transition reached, which its reward is computed from.</summary>
+    public float[] NextAchievedGoals { get; }
     public float[] Rewards { get; }
     /// <summary>Bootstrap mask, 1 - terminated: a time-limit truncation still bootstraps.</summary>
     public float[] NotDone { get; }

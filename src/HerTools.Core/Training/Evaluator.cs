@@ -13,9 +13,6 @@ public static class Evaluator
     public static EvaluationResult Evaluate(IGoalPolicy policy, IGoalEnv env, int episodes, ulong firstSeed)
     {
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "must be at least 1");
-        int observationSize = env.ObservationSpace.Observation.Size;
-        int goalSize = env.ObservationSpace.DesiredGoal.Size;
-        var input = new float[observationSize + goalSize];
         var action = new float[env.ActionSpace.Size];
         var records = new EpisodeRecord[episodes];
         for (int i = 0; i < episodes; i++)
@@ -27,9 +24,7 @@ public static class Evaluator
             bool success = false;
             while (true)
             {
-                obs.Observation.CopyTo(input, 0);
-                obs.DesiredGoal.CopyTo(input, observationSize);
-                policy.Act(input, action);
+                policy.Act(obs, action);
                 var step = env.Step(action);
                 episodeReturn += step.Reward;
                 length++;

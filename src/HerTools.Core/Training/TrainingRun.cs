@@ -529,7 +529,7 @@ internal sealed class TrainingRun : IDisposable
     {
         HiddenSizes = c.Ddpg.HiddenSizes, Activation = c.Ddpg.Activation,
         ActorLearningRate = c.Ddpg.ActorLr, CriticLearningRate = c.Ddpg.CriticLr, Tau = c.Ddpg.Tau, Gamma = c.Ddpg.Gamma,
-        ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, NormalizerClipRange = (float)c.Ddpg.NormClip,
+        ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, RelativeGoals = c.Ddpg.RelativeGoals, NormalizerClipRange = (float)c.Ddpg.NormClip,
         Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
     };
 
