@@ -46,7 +46,7 @@ public sealed class Ddpg : IDisposable
     private readonly float[] _actionCenter, _actionHalfRange;
     private readonly float _gamma, _actionL2, _minReturn;
     private readonly bool _clipReturn, _normalize;
-    private readonly int _threads;
+    private int _threads;
     private readonly int[] _hiddenSizes;   // a copy: the caller's options array may change later
     private readonly Tensor _tau;
     // Scalar operands made once: TorchSharp frees a Scalar converted from a number only in its
@@ -301,6 +301,20 @@ public sealed class Ddpg : IDisposable
 
     // item<T>() builds an accessor and a pinned stride array per call; the bytes span reads the value in place.
     private static float ReadScalar(Tensor scalar) => MemoryMarshal.Cast<byte, float>(scalar.bytes)[0];
+
+    /// <summary>
+    /// Intra-op threads this learner applies at the start of every call (0: it leaves the thread's count alone).
+    /// Settable so <c>threads: 0</c> can follow the machine's load during a run; results then depend on the timing.
+    /// </summary>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _threads = value;
+        }
+    }
 
     private void EnsureThreadCount()
     {

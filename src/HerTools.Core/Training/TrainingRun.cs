@@ -33,6 +33,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly IntervalStats _interval = new();
     private readonly Stopwatch _clock = new();
     private readonly ThreadChoice? _threadChoice;
+    private readonly ThreadCountGovernor? _threadGovernor;
+    private string? _lastThreadSwitch;
 
     // The loop's position: saved in every checkpoint.
     private long _timesteps, _episodes, _gradientSteps, _cycles;
@@ -71,6 +73,7 @@ internal sealed class TrainingRun : IDisposable
         {
             _threadChoice = ThreadCountProbe.Choose(options, _observationSize, _goalSize, _actionSize, _env.ActionSpace.Low, _env.ActionSpace.High, config.Ddpg.BatchSize);
             options = options with { Threads = _threadChoice.Threads };
+            _threadGovernor = new ThreadCountGovernor(_threadChoice.Threads, _threadChoice.Rates.Count);
         }
         _noise = CreateNoise(config.Ddpg, _env.ActionSpace, _noiseRng);
         _batch = new ReplayBatch(config.Ddpg.BatchSize, _observationSize, _goalSize, _actionSize);
@@ -336,12 +339,23 @@ internal sealed class TrainingRun : IDisposable
     private void GradientStep()
     {
         _buffer.Sample(_config.Ddpg.BatchSize, _sampleRng, _batch);
+        long started = Stopwatch.GetTimestamp();
         var stats = _agent.Update(_batch);
+        if (_threadGovernor is not null) FollowThreadGovernor(_threadGovernor, Stopwatch.GetElapsedTime(started).TotalSeconds);
         _gradientSteps++;
         ThrowIfNotFinite("critic_loss", stats.CriticLoss);
         ThrowIfNotFinite("actor_loss", stats.ActorLoss);
         ThrowIfNotFinite("mean_q", stats.MeanQ);
         _interval.AddUpdate(stats.CriticLoss, stats.ActorLoss, stats.MeanQ, _batch.Count, _batch.RelabeledCount, _batch.ZeroRewardCount);
+    }
+
+    // threads: 0 during the run: the governor sees every update's duration and may move the count.
+    private void FollowThreadGovernor(ThreadCountGovernor governor, double updateSeconds)
+    {
+        if (governor.Record(updateSeconds)) _agent.Learner.Threads = governor.Current;
+        if (ReferenceEquals(governor.LastSwitch, _lastThreadSwitch)) return;
+        _lastThreadSwitch = governor.LastSwitch;
+        Report(_progress, _lastThreadSwitch);
     }
 
     private void ThrowIfNotFinite(string quantity, double value)

@@ -307,4 +307,28 @@ public class DdpgTests
         var batch = new ReplayBatch(4, Observation + 1, Goal, Action) { Count = 4 };
         Assert.Throws<ArgumentException>(() => ddpg.Update(batch));
     }
+
+    [Fact]
+    public void A_changed_thread_count_is_applied_at_the_next_call()
+    {
+        int before = torch.get_num_threads();
+        try
+        {
+            using var ddpg = Learner(Small() with { Threads = 1 });
+            var action = new float[Action];
+            ddpg.Act([0.1f, 0.2f, 0.3f], action);
+            Assert.Equal(1, torch.get_num_threads());
+            ddpg.Threads = 2;
+            ddpg.Act([0.1f, 0.2f, 0.3f], action);
+            Assert.Equal(2, torch.get_num_threads());
+            ddpg.Threads = 1;
+            ddpg.Update(RandomBatch(new Rng(3)));
+            Assert.Equal(1, torch.get_num_threads());
+            Assert.Throws<ArgumentOutOfRangeException>(() => ddpg.Threads = -1);
+        }
+        finally
+        {
+            torch.set_num_threads(before);
+        }
+    }
 }
