@@ -1,4 +1,5 @@
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Config;
 using HerTools.Core.Metrics;
 using HerTools.Core.Sweeps;
 
@@ -172,6 +173,23 @@ public sealed class SweepFolderTests : IDisposable
         Assert.Equal(700, config0.TotalTimesteps);
         Assert.Equal([16, 16], config0.Ddpg.HiddenSizes);
         Assert.Equal("[16, 16]", folder.Runs[0].Point[0].Value);
+    }
+
+    [Fact]
+    public void A_preset_is_copied_so_a_later_version_of_it_does_not_change_the_runs()
+    {
+        CreateRatioSweep();
+        Assert.Equal(Presets.Find("point_goal")!.Yaml, File.ReadAllText(Path.Combine(SweepDir, "base.yaml")));
+        Assert.Contains("config: base.yaml\n", File.ReadAllText(Path.Combine(SweepDir, "sweep.yaml")));
+
+        // What an upgrade that changed the shipped preset looks like from the sweep's side: its copy differs.
+        File.WriteAllText(Path.Combine(SweepDir, "base.yaml"), Presets.Find("point_goal")!.Yaml.Replace("total_timesteps: 3000", "total_timesteps: 1234"));
+        var folder = SweepFolder.Open(SweepDir);
+        Assert.Equal(1234, folder.Definition.LoadRunConfig(folder.Runs[0]).TotalTimesteps);
+
+        var e = Assert.Throws<SweepException>(() => CreateRatioSweep());
+        Assert.Contains("'point_goal' preset as it was shipped when the sweep was created", e.Message);
+        Assert.Contains("'sweep resume' goes on with the sweep's copy", e.Message);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ using HerTools.Core.Metrics;
 namespace HerTools.Core.Sweeps;
 
 /// <summary>
-/// A sweep on disk: <c>sweep.yaml</c> (the resolved definition), <c>base.yaml</c> (a copy of the base config, when
-/// the sweep has one), <c>runs.csv</c> (one row per run: index, run id, the searched keys, seed), <c>runs/&lt;run_id&gt;/</c>
+/// A sweep on disk: <c>sweep.yaml</c> (the resolved definition), <c>base.yaml</c> (a copy of the base config file or
+/// of the preset's YAML: what the runs start from, whatever later edits or upgrades change), <c>runs.csv</c> (one row per run: index, run id, the searched keys, seed), <c>runs/&lt;run_id&gt;/</c>
 /// (ordinary run folders, each with a <c>status.json</c> once started) and <c>sweep.csv</c>, the summary
 /// <see cref="Collect"/> rebuilds from the run folders at any time. Any process may read or collect while runs go:
 /// logs are read without their torn last line and <c>sweep.csv</c> is replaced by a rename.
@@ -44,7 +44,8 @@ public sealed class SweepFolder
     public string SummaryPath => Path.Combine(Directory, SummaryFile);
 
     /// <summary>
-    /// Lays out a sweep folder for <paramref name="definition"/>: <c>sweep.yaml</c>, <c>base.yaml</c>, <c>runs.csv</c> and
+    /// Lays out a sweep folder for <paramref name="definition"/>: <c>sweep.yaml</c>, <c>base.yaml</c> (the base config or
+    /// the preset, copied), <c>runs.csv</c> and
     /// <c>runs/</c>. Every run's config is loaded once here; a run whose values its key refuses is marked failed
     /// (its <c>status.json</c> names the override) and the others are unaffected. A folder that already holds the same
     /// sweep (same base, overrides and runs) is opened as it is, its run folders kept, with the new backend settings;
@@ -55,27 +56,41 @@ public sealed class SweepFolder
     {
         directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         var runs = definition.Expand();
-        string? baseText = definition.ConfigPath is null ? null : File.ReadAllText(definition.ConfigPath);
-        var resolved = definition with { ConfigPath = definition.ConfigPath is null ? null : Path.Combine(directory, BaseConfigFile) };
+        // A preset is copied like a config file: a sweep resumed after an upgrade that changed the preset goes on
+        // training what it started with (its runs' checkpoints would refuse anything else).
+        string baseText = definition.Preset is not null ? Presets.Find(definition.Preset)!.Yaml : File.ReadAllText(definition.ConfigPath!);
+        var resolved = definition with { Preset = null, ConfigPath = Path.Combine(directory, BaseConfigFile) };
+        string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was created.\n")
+            + resolved.ToYaml(BaseConfigFile);
 
         if (File.Exists(Path.Combine(directory, DefinitionFile)))
         {
             var existing = Open(directory);
-            bool sameBase = existing.Definition.Preset == definition.Preset
-                && (baseText is null || (existing.Definition.ConfigPath is not null && File.ReadAllText(existing.Definition.ConfigPath) == baseText));
+            if (existing.Definition.Preset is not null)
+            {
+                // A folder from before presets were copied: it can only go on with the preset of this version.
+                resolvedYaml = definition.ToYaml();
+            }
+            bool sameBase = existing.Definition.Preset is not null
+                ? existing.Definition.Preset == definition.Preset
+                : File.ReadAllText(existing.Definition.ConfigPath!) == baseText;
+            if (!sameBase && definition.Preset is not null && existing.Definition.Preset is null)
+                throw new SweepException($"{directory} holds a sweep of the '{definition.Preset}' preset as it was shipped when the sweep was " +
+                    $"created ({BaseConfigFile}), and this HerTools ships a different one; 'sweep resume' goes on with the sweep's copy, " +
+                    "another --output folder starts one with the new preset");
             if (!sameBase || !existing.Definition.Set.SequenceEqual(definition.Set) || !SameRuns(existing.Runs, runs))
                 throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output folder");
-            WriteAtomically(Path.Combine(directory, DefinitionFile), resolved.ToYaml(baseText is null ? null : BaseConfigFile));
+            WriteAtomically(Path.Combine(directory, DefinitionFile), resolvedYaml);
             return Open(directory);
         }
         if (System.IO.Directory.Exists(directory) && System.IO.Directory.EnumerateFileSystemEntries(directory).Any())
             throw new SweepException($"{directory} is not empty and holds no {DefinitionFile}; a sweep needs a new or empty folder");
 
         System.IO.Directory.CreateDirectory(Path.Combine(directory, RunsFolder));
-        if (baseText is not null) WriteAtomically(Path.Combine(directory, BaseConfigFile), baseText);
+        WriteAtomically(Path.Combine(directory, BaseConfigFile), baseText);
         WriteRunsCsv(Path.Combine(directory, RunsFile), definition.SearchKeys, runs);
         // sweep.yaml last: its presence marks a complete folder.
-        WriteAtomically(Path.Combine(directory, DefinitionFile), resolved.ToYaml(baseText is null ? null : BaseConfigFile));
+        WriteAtomically(Path.Combine(directory, DefinitionFile), resolvedYaml);
 
         var folder = Open(directory);
         foreach (var run in folder.Runs)
