@@ -41,13 +41,14 @@ public class KillSafetyTests
         bool came = false;
         while (!process.HasExited && DateTime.UtcNow < deadline && !(came = ready())) Thread.Sleep(2);
         Assert.True(came || !process.HasExited, $"the tool ended before it was killed (exit {(process.HasExited ? process.ExitCode : 0)})");
+        if (!came) process.Kill(); // not left training a million steps behind a failed test
         Assert.True(came, "the moment to kill never came within 120 s");
         if (extraDelay > TimeSpan.Zero) Thread.Sleep(extraDelay);
         process.Kill(); // SIGKILL on Unix
         process.WaitForExit();
     }
 
-    /// <summary>Temporary checkpoint folders (<c>.tmp-step_N</c>): a save under way, or one a kill interrupted.</summary>
+    /// <summary>Temporary checkpoint folders (<c>.tmp-&lt;name&gt;-&lt;guid&gt;</c>): a save under way, or one a kill interrupted.</summary>
     private static HashSet<string> CheckpointWritesFound(string runDir)
     {
         string folder = RunFiles.CheckpointsPath(runDir);

@@ -53,6 +53,15 @@ public class ThreadCountGovernorTests
     }
 
     [Fact]
+    public void A_count_within_ten_percent_of_the_kept_one_does_not_replace_it()
+    {
+        var governor = New();
+        Feed(governor, 100, 0.001);                        // two threads: 1000 updates/s
+        Assert.Equal([2], Feed(governor, 10, 0.00095));    // one thread: 1053 updates/s, not 10% faster: back to two
+        Assert.Null(governor.LastSwitch);
+    }
+
+    [Fact]
     public void A_rate_that_falls_well_below_the_chosen_one_for_two_windows_brings_a_look_at_once()
     {
         var governor = New();

@@ -122,7 +122,7 @@ public sealed class Ddpg : IDisposable
     public int ObservationSize { get; }
     public int GoalSize { get; }
     public int ActionSize { get; }
-    /// <summary>Width of a network input row: observation ++ desired goal.</summary>
+    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the rows).</summary>
     public int InputSize => ObservationSize + GoalSize;
 
     /// <summary>Statistics of the observation part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
@@ -141,7 +141,7 @@ public sealed class Ddpg : IDisposable
     public Mlp CriticTarget => _criticTarget;
 
     /// <summary>
-    /// The deterministic action for one input row (<c>observation ++ desired goal</c>, raw: normalised
+    /// The deterministic action for one input row (<c>observation ++ goal</c> as <see cref="Her"/> builds it, raw: normalised
     /// here), written into <paramref name="action"/> within the action bounds. No gradient is recorded.
     /// </summary>
     public void Act(ReadOnlySpan<float> input, Span<float> action)

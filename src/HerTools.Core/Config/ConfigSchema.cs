@@ -21,7 +21,7 @@ public static class ConfigSchema
             c => c.Seed, (c, v) => c.Seed = (ulong)v!),
         Key("total_timesteps", ConfigValueKind.Long, "Environment steps to train for.",
             c => c.TotalTimesteps, (c, v) => c.TotalTimesteps = (long)v!, AtLeast(1L)),
-        Key("threads", ConfigValueKind.Int, "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; more is faster on an idle machine and slower under a competing load; 0 (auto) times the run's own update at each count from 1 to the cores and keeps the fastest, then keeps timing the run's updates and tries the other counts again after 1,000 updates (then twice as late each time nothing faster turns up, up to 64,000) or at once when two windows of 100 updates in a row fall below 60% of the chosen rate.",
+        Key("threads", ConfigValueKind.Int, "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; more is faster on an idle machine and slower under a competing load; 0 (auto) times the run's own update at each count from 1 to the cores and keeps the fastest, then keeps timing the run's updates and tries the other counts again after 1,000 updates (then twice as late each time nothing faster turns up, up to 64,000) or at once when two windows of 100 updates in a row fall below 60% of the chosen rate, and switches to a count at least 10% faster.",
             c => c.Threads, (c, v) => c.Threads = (int)v!, Between(0, 256)),
         Key("run_id", ConfigValueKind.String, "Name of the run in its logs; empty: the run folder's name.",
             c => c.RunId, (c, v) => c.RunId = (string)v!),

@@ -8,7 +8,7 @@ namespace HerTools.Core.Training;
 /// at 90-125 updates/s during a stretch of outside load, against 264 on one thread and 400-450 on two when idle.
 /// So the run's own updates are timed in windows; every so often, and at once when two windows in a row fall well
 /// below what the current count gave when it was chosen, each other count gets one window, and the fastest count is
-/// kept. The first look comes soon (a count chosen during a passing dip is corrected within about a thousand
+/// kept if it beats the current one by 10%. The first look comes soon (a count chosen during a passing dip is corrected within about a thousand
 /// updates); when a look finds nothing better the next comes twice as late, up to a limit, so a steady machine pays
 /// one window in tens of thousands of updates. Pure bookkeeping on durations: the caller times its updates and applies <see cref="Current"/>.
 /// </summary>
@@ -18,6 +18,9 @@ internal sealed class ThreadCountGovernor
     private readonly int _window;
     private readonly long _firstInterval, _maxInterval;
     private readonly double _degradedShare;
+    // A count must beat the kept one by this factor to replace it: two counts within noise of each other
+    // would otherwise trade places at every look, and each switch starts the intervals over.
+    private const double SwitchMargin = 1.1;
     private readonly int _degradedWindows;
     private int _slowWindowsInARow;
 
@@ -98,8 +101,9 @@ internal sealed class ThreadCountGovernor
     {
         _tried[_exploring] = rate;
         if (TryNext(after: _exploring)) return;
-        // Every other count has had its window: keep the fastest.
-        var best = _tried.Append(new KeyValuePair<int, double>(_homeThreads, _currentRate)).MaxBy(kv => kv.Value);
+        // Every other count has had its window: keep the fastest, if it is clearly faster.
+        var best = _tried.MaxBy(kv => kv.Value);
+        if (!(best.Value > SwitchMargin * _currentRate)) best = new KeyValuePair<int, double>(_homeThreads, _currentRate);
         _exploring = 0;
         _updatesSinceLook = 0;
         if (best.Key != _homeThreads)
