@@ -199,16 +199,12 @@ public sealed class SweepFolder
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, Csv))
         {
-            csv.WriteField("index"); csv.WriteField("run_id");
-            foreach (string key in Definition.SearchKeys) csv.WriteField(key);
-            foreach (string column in SummaryColumns) csv.WriteField(column);
+            WriteRunHeader(csv, Definition.SearchKeys);
+            foreach (string column in StatusColumns) csv.WriteField(column);
             csv.NextRecord();
             foreach (var s in statuses)
             {
-                csv.WriteField(s.Index.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(s.RunId);
-                foreach (var o in s.Point) csv.WriteField(o.Value);
-                csv.WriteField(s.Seed.ToString(CultureInfo.InvariantCulture));
+                WriteRunFields(csv, s.Index, s.RunId, s.Point, s.Seed);
                 csv.WriteField(StateName(s.State));
                 csv.WriteField(s.Timesteps.ToString(CultureInfo.InvariantCulture));
                 csv.WriteField(Number(s.FinalEvalSuccessRate));
@@ -224,8 +220,27 @@ public sealed class SweepFolder
     }
 
     /// <summary>The columns of <c>sweep.csv</c> after the searched keys.</summary>
-    public static IReadOnlyList<string> SummaryColumns { get; } =
-        ["seed", "status", "timesteps", "final_eval_success_rate", "best_eval_success_rate", "steps_to_threshold", "wall_time_s", "last_checkpoint", "error"];
+    public static IReadOnlyList<string> SummaryColumns { get; } = ["seed", .. StatusColumns];
+
+    // sweep.csv's columns after those it shares with runs.csv.
+    private static string[] StatusColumns =>
+        ["status", "timesteps", "final_eval_success_rate", "best_eval_success_rate", "steps_to_threshold", "wall_time_s", "last_checkpoint", "error"];
+
+    // The columns that name a run, first in runs.csv and sweep.csv alike: index, run_id, the searched keys, seed.
+    private static void WriteRunHeader(CsvWriter csv, IReadOnlyList<string> keys)
+    {
+        csv.WriteField("index"); csv.WriteField("run_id");
+        foreach (string key in keys) csv.WriteField(key);
+        csv.WriteField("seed");
+    }
+
+    private static void WriteRunFields(CsvWriter csv, int index, string runId, IReadOnlyList<SweepOverride> point, ulong seed)
+    {
+        csv.WriteField(index.ToString(CultureInfo.InvariantCulture));
+        csv.WriteField(runId);
+        foreach (var o in point) csv.WriteField(o.Value);
+        csv.WriteField(seed.ToString(CultureInfo.InvariantCulture));
+    }
 
     /// <summary>The lower-case name a state has in <c>sweep.csv</c> and <c>status.json</c>.</summary>
     public static string StateName(SweepRunState state) => state.ToString().ToLowerInvariant();
@@ -275,16 +290,11 @@ public sealed class SweepFolder
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, Csv))
         {
-            csv.WriteField("index"); csv.WriteField("run_id");
-            foreach (string key in keys) csv.WriteField(key);
-            csv.WriteField("seed");
+            WriteRunHeader(csv, keys);
             csv.NextRecord();
             foreach (var run in runs)
             {
-                csv.WriteField(run.Index.ToString(CultureInfo.InvariantCulture));
-                csv.WriteField(run.RunId);
-                foreach (var o in run.Point) csv.WriteField(o.Value);
-                csv.WriteField(run.Seed.ToString(CultureInfo.InvariantCulture));
+                WriteRunFields(csv, run.Index, run.RunId, run.Point, run.Seed);
                 csv.NextRecord();
             }
         }
