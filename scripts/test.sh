@@ -70,6 +70,8 @@ dotnet pwsh -NoProfile -NonInteractive -Command '
     if ($run.Result -ne "Passed" -and $failed -eq 0) { $failed = 1 }
     "$($run.PassedCount) $failed $($run.SkippedCount + $run.NotRunCount)" |
         Set-Content -Path (Join-Path $env:HERTOOLS_RESULTS "pester-counts.txt")
+    $names = @($run.Failed | ForEach-Object { $_.ExpandedPath }) + @($run.FailedContainers | ForEach-Object { "$($_.Item) (outside any test)" })
+    $names | Set-Content -Path (Join-Path $env:HERTOOLS_RESULTS "pester-failed.txt")
 ' || pester_status=$?
 
 # ---- Summary: the xunit .trx files plus Pester's counts -------------------------------------------
@@ -97,6 +99,23 @@ else
     failed=$((failed + 1))
 fi
 
+# The suite prints thousands of lines and CI keeps only the tail: name what failed again, here at the end,
+# with the first lines of each xunit failure's message.
+if (( failed > 0 )); then
+    echo "Failed:"
+    HERTOOLS_RESULTS=$results dotnet pwsh -NoProfile -NonInteractive -Command '
+        foreach ($trx in Get-ChildItem (Join-Path $env:HERTOOLS_RESULTS "xunit") -Filter *.trx) {
+            foreach ($result in ([xml](Get-Content -Raw $trx.FullName)).TestRun.Results.UnitTestResult) {
+                if ($result.outcome -eq "Passed" -or $result.outcome -eq "NotExecuted") { continue }
+                "  xunit: $($result.testName) ($($result.outcome), $($result.duration))"
+                $message = $result.Output.ErrorInfo.Message
+                if ($message) { ($message -split "`n" | Select-Object -First 6) | ForEach-Object { "      $_" } }
+            }
+        }
+        $pester = Join-Path $env:HERTOOLS_RESULTS "pester-failed.txt"
+        if (Test-Path $pester) { Get-Content $pester | ForEach-Object { "  Pester: $_" } }
+    ' || echo "test.sh: could not list the failed tests" >&2
+fi
 summary="$passed passed, $failed failed"
 (( skipped > 0 )) && summary+=", $skipped skipped"
 if (( passed + failed == 0 )); then
