@@ -21,9 +21,12 @@ public partial class StopSignalsTests
         using var dir = new TempDirectory();
         string runDir = dir.Combine("run");
         string tool = Path.Combine(AppContext.BaseDirectory, "her-tools.dll");
-        var start = new ProcessStartInfo("dotnet")
+        // Through `env --default-signal=INT`: a shell starts background commands with SIGINT ignored, children inherit
+        // that, and .NET then leaves SIGINT alone (as a background job should). When the test runner itself was started
+        // that way (a CI job, `cmd &`), the tool would never see the signal this test sends.
+        var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { tool, "train", "--preset", "point_goal", "--set", "total_timesteps=1000000", "--set", "eval.eval_freq=0", "--output", runDir },
+            ArgumentList = { "--default-signal=INT", "dotnet", tool, "train", "--preset", "point_goal", "--set", "total_timesteps=1000000", "--set", "eval.eval_freq=0", "--output", runDir },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -66,8 +66,9 @@ public sealed class SweepSlurmTests : IDisposable
         Slurm("scontrol", "requeue", job);
         WaitFor(() => SweepRunRecord.Read(run)?.State == SweepRunState.Stopped, "the requeued task to checkpoint and stop");
         long stoppedAt = folder.ReadRunStatus(folder.Runs[0]).Timesteps;
-        // A requeued job waits about two minutes before it may start; let it start now.
-        WaitFor(() => Slurm("scontrol", "update", $"jobid={job}", "StartTime=now") == 0, "the requeued task to be pending");
+        // A requeued job waits about two minutes before it may start; let it start now. Only once it is back in the
+        // queue: until the requeue completes, the update is accepted and then overwritten by the requeue's own delay.
+        WaitFor(() => JobState(job) == "PENDING" && Slurm("scontrol", "update", $"jobid={job}", "StartTime=now") == 0, "the requeued task to be pending");
         var status = WaitUntilSettled(sweep).Single();
 
         Assert.Equal(SweepRunState.Done, status.State);
@@ -145,6 +146,15 @@ public sealed class SweepSlurmTests : IDisposable
             if (clock.Elapsed > Patience) throw new TimeoutException($"waited {Patience.TotalMinutes} minutes for {what}");
             Thread.Sleep(250);
         }
+    }
+
+    /// <summary>The job's state as squeue prints it (PENDING, RUNNING, ...), or "" once it has left the queue.</summary>
+    private static string JobState(string job)
+    {
+        using var process = Process.Start(new ProcessStartInfo("squeue", ["-h", "-j", job, "-o", "%T"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string state = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return state;
     }
 
     private static int Slurm(string command, params string[] args)
