@@ -11,6 +11,7 @@ public static class Program
         ["time-to-success"] = TimeToSuccessBenchmark.Run,
         ["bitflip"] = BitFlipBenchmark.Run,
         ["checkpoint"] = CheckpointBenchmark.Run,
+        ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,
     };
 
