@@ -118,10 +118,4 @@ public class HerTrainerTests : IDisposable
         Assert.Contains("1: ", choice);
         Assert.Contains($"{Environment.ProcessorCount}: ", choice);
     }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need the callback on the training thread.</summary>
-    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => onReport(value);
-    }
 }

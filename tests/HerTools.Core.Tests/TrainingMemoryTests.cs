@@ -44,10 +44,4 @@ public class TrainingMemoryTests : IDisposable
         long first = later[0].Live;
         Assert.All(later, c => Assert.True(c.Live == first, $"{c.Live - first} more tensors alive at step {c.Step} than at step {later[0].Step}"));
     }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; the counts must be read on the training thread.</summary>
-    private sealed class SynchronousProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => onReport(value);
-    }
 }
