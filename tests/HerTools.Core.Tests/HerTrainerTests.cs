@@ -56,6 +56,22 @@ public class HerTrainerTests : IDisposable
     }
 
     [Fact]
+    public void With_the_cycle_schedule_and_no_eval_freq_each_epoch_ends_with_an_evaluation()
+    {
+        // PointGoal episodes last 50 steps: a cycle of 2 episodes is 100 steps, an epoch of 2 cycles 200.
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=600", "ddpg.learning_starts=50", "ddpg.schedule=cycle",
+            "ddpg.episodes_per_cycle=2", "ddpg.n_cycles=2", "ddpg.n_batches=5", "eval.eval_freq=0", "log.log_interval=100"), RunDir("epochs"));
+        Assert.Equal([200L, 400L, 600L], CsvLog<EvalRow>.ReadAll(result.EvalCsvPath).Select(r => r.Timesteps));
+    }
+
+    [Fact]
+    public void Without_eval_freq_the_step_schedule_evaluates_only_at_the_end()
+    {
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=600", "eval.eval_freq=0", "log.log_interval=100"), RunDir("end"));
+        Assert.Equal([600L], CsvLog<EvalRow>.ReadAll(result.EvalCsvPath).Select(r => r.Timesteps));
+    }
+
+    [Fact]
     public void Plain_ddpg_samples_no_relabeled_goals()
     {
         var result = HerTrainer.TrainHer(SmallPointGoal("algo=ddpg", "total_timesteps=500", "log.log_interval=250"), RunDir("ddpg"));

@@ -62,7 +62,7 @@ public static class ConfigSchema
             c => c.Ddpg.TrainFreqUnit, (c, v) => c.Ddpg.TrainFreqUnit = (string)v!, choices: ["step", "episode"]),
         Key("ddpg.gradient_steps", ConfigValueKind.Int, "Gradient steps per training round (step schedule); -1: as many as environment steps collected since the last round.",
             c => c.Ddpg.GradientSteps, (c, v) => c.Ddpg.GradientSteps = (int)v!, v => (int)v! == -1 || (int)v! >= 1 ? null : "must be -1 or at least 1"),
-        Key("ddpg.n_cycles", ConfigValueKind.Int, "Cycles per epoch (cycle schedule); a progress row is logged at each epoch's end as well.",
+        Key("ddpg.n_cycles", ConfigValueKind.Int, "Cycles per epoch (cycle schedule); with `eval.eval_freq: 0` an evaluation runs at each epoch's end, as in the HER paper.",
             c => c.Ddpg.NCycles, (c, v) => c.Ddpg.NCycles = (int)v!, AtLeast(1)),
         Key("ddpg.episodes_per_cycle", ConfigValueKind.Int, "Episodes collected per cycle (cycle schedule).",
             c => c.Ddpg.EpisodesPerCycle, (c, v) => c.Ddpg.EpisodesPerCycle = (int)v!, AtLeast(1)),
@@ -85,7 +85,7 @@ public static class ConfigSchema
         Key("ddpg.norm_clip", ConfigValueKind.Double, "Clip range of normalised inputs (HER paper: 5).",
             c => c.Ddpg.NormClip, (c, v) => c.Ddpg.NormClip = (double)v!, Positive()),
 
-        Key("eval.eval_freq", ConfigValueKind.Long, "Evaluate every this many environment steps; 0: only at the end.",
+        Key("eval.eval_freq", ConfigValueKind.Long, "Evaluate every this many environment steps; 0: at each epoch's end with the cycle schedule (the HER paper's protocol), otherwise only at the end of training. The end of training is always evaluated.",
             c => c.Eval.EvalFreq, (c, v) => c.Eval.EvalFreq = (long)v!, AtLeast(0L)),
         Key("eval.n_eval_episodes", ConfigValueKind.Int, "Episodes per evaluation (the spec's protocol: 100).",
             c => c.Eval.NEvalEpisodes, (c, v) => c.Eval.NEvalEpisodes = (int)v!, AtLeast(1)),

@@ -19,6 +19,12 @@ internal static class ConfigValidator
         if (config.Ddpg.BatchSize > config.Ddpg.BufferSize)
             throw Error("ddpg.batch_size", $"must not exceed ddpg.buffer_size ({config.Ddpg.BufferSize}), got {config.Ddpg.BatchSize}");
 
+        // The spec's evaluation episodes have seeds apart from training's: the run's first episode is reset with `seed`.
+        var eval = config.Eval;
+        if (config.Seed >= eval.EvalSeed && config.Seed - eval.EvalSeed < (ulong)eval.NEvalEpisodes)
+            throw Error("seed", $"must not be one of the evaluation seeds (eval.eval_seed {eval.EvalSeed} to {eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
+                $"the first training episode would be an evaluation episode; got {config.Seed}");
+
         EnvOptionsCheck.Check(config.Env, (key, problem) => Error(key, problem));
     }
 }

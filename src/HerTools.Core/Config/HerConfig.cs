@@ -102,7 +102,7 @@ public sealed record DdpgConfig
 /// <summary>The <c>eval:</c> section: the evaluation protocol of the spec.</summary>
 public sealed record EvalConfig
 {
-    /// <summary>Evaluate every this many environment steps (0: only at the end).</summary>
+    /// <summary>Evaluate every this many environment steps (0: at each epoch's end with the cycle schedule, otherwise only at the end).</summary>
     public long EvalFreq { get; set; } = 1000;
     public int NEvalEpisodes { get; set; } = 100;
     /// <summary>First reset seed of evaluation episodes, far from training seeds.</summary>
