@@ -135,7 +135,7 @@ $module = (Get-Module HerTools).Path
         Parameters  = @{
             Path     = 'A checkpoint folder (RUN/checkpoints/NAME), or a run folder for its latest checkpoint. Get-HerCheckpoint''s output binds through its Path property.'
             Episodes = 'Episodes to run. Default 100, as during training.'
-            Seed     = 'Reset seed of the first episode; episode i uses Seed + i. The default, 1000000007, is the training evaluations'' eval.eval_seed, so the result matches eval.csv.'
+            Seed     = 'Reset seed of the first episode; episode i uses Seed + i. By default the run''s own eval.eval_seed (read from the checkpoint''s config), the episodes of its training evaluations, so the result matches eval.csv.'
             Threads  = 'TorchSharp intra-op threads for the evaluation.'
             Detailed = 'Fills the result''s Episodes property with one record per episode.'
         }

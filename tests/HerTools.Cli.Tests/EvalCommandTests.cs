@@ -17,7 +17,7 @@ public class EvalCommandTests(EvalCommandTests.TrainedRun trained) : IClassFixtu
             {
                 string runDirectory = _dir.Combine("run");
                 var run = Cli.Run("train", "--preset", "point_goal", "--set", "total_timesteps=300", "--set", "eval.n_eval_episodes=5",
-                    "--set", "ddpg.learning_starts=100", "--output", runDirectory);
+                    "--set", "ddpg.learning_starts=100", "--set", "eval.eval_seed=500", "--output", runDirectory);
                 Assert.True(run.ExitCode == 0, run.ToString());
                 return runDirectory;
             });
@@ -38,7 +38,8 @@ public class EvalCommandTests(EvalCommandTests.TrainedRun trained) : IClassFixtu
 
         using var json = JsonDocument.Parse(run.Out);
         var root = json.RootElement;
-        Assert.Equal(["episodeCount", "successRate", "meanReturn", "meanFinalDistance", "episodes"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["episodeCount", "successRate", "meanReturn", "meanFinalDistance", "episodes", "firstSeed"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(77UL, root.GetProperty("firstSeed").GetUInt64());
         Assert.Equal(4, root.GetProperty("episodeCount").GetInt32());
         var episodes = root.GetProperty("episodes").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2, 3], episodes.Select(e => e.GetProperty("index").GetInt32()));
@@ -49,13 +50,13 @@ public class EvalCommandTests(EvalCommandTests.TrainedRun trained) : IClassFixtu
     }
 
     [Fact]
-    public void Eval_of_a_run_folder_evaluates_its_latest_checkpoint_and_prints_a_summary()
+    public void Eval_of_a_run_folder_evaluates_its_latest_checkpoint_on_the_runs_evaluation_seeds()
     {
         var run = Cli.Run("eval", trained.RunDirectory, "--episodes", "3");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"checkpoint", run.Out);
         Assert.Contains(trained.LatestCheckpoint, run.Out);
-        Assert.Matches(@"episodes\s+3 \(reset seeds 1000000007\.\.1000000009\)", run.Out);
+        Assert.Matches(@"episodes\s+3 \(reset seeds 500\.\.502\)", run.Out); // the run's eval.eval_seed
         Assert.Matches(@"success rate\s+[01]\.\d{3}", run.Out);
     }
 

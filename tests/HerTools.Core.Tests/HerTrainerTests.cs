@@ -115,6 +115,21 @@ public class HerTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_seed_a_checkpoint_is_evaluated_on_its_runs_evaluation_episodes()
+    {
+        // A run with an unusual eval_seed: its final evaluation and a later one of its final checkpoint must agree.
+        var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=400", "eval.eval_seed=777", "eval.n_eval_episodes=20"), RunDir("own-seed"));
+        var logged = CsvLog<EvalRow>.ReadAll(result.EvalCsvPath)[^1];
+
+        var again = Evaluator.EvaluateCheckpoint(result.LastCheckpointPath!, episodes: 20);
+
+        Assert.Equal(777UL, again.FirstSeed);
+        Assert.Equal(logged.SuccessRate, again.SuccessRate);
+        Assert.Equal(logged.MeanReturn, again.MeanReturn, 9);
+        Assert.Equal(logged.MeanFinalDistance, again.MeanFinalDistance, 9);
+    }
+
+    [Fact]
     public void Gradient_steps_minus_one_trains_as_many_steps_as_were_collected_since_learning_started()
     {
         var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=300", "ddpg.learning_starts=200", "ddpg.train_freq=10",

@@ -249,7 +249,10 @@ Describe 'Start-HerTraining' {
                 $pending = $shell.BeginInvoke()
                 $progress = Join-Path $runDirectory 'progress.csv'
                 $deadline = [datetime]::UtcNow.AddMinutes(2)
-                while (-not ((Test-Path $progress) -and @(Get-Content $progress).Count -ge 3) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                while (-not ((Test-Path $progress) -and @(Get-Content $progress).Count -ge 3)) {
+                    if ([datetime]::UtcNow -gt $deadline) { $shell.Stop(); throw "no two progress rows in $progress within 2 minutes" }
+                    Start-Sleep -Milliseconds 100
+                }
                 $shell.Stop()   # what Ctrl+C does: StopProcessing cancels the engine's token
                 $output = try { $shell.EndInvoke($pending) } catch [System.Management.Automation.PipelineStoppedException] { @() }
             }

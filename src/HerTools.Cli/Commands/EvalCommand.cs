@@ -9,7 +9,6 @@ namespace HerTools.Cli.Commands;
 internal sealed class EvalCommand : Command
 {
     private const int DefaultEpisodes = 100;
-    private const ulong DefaultSeed = 1_000_000_007UL;
 
     private readonly Argument<string> _checkpoint = new("CHECKPOINT")
     {
@@ -24,12 +23,11 @@ internal sealed class EvalCommand : Command
         CustomParser = NumberParsing.Required<int>(minimum: 1),
     };
 
-    private readonly Option<ulong> _seed = new("--seed")
+    private readonly Option<ulong?> _seed = new("--seed")
     {
-        Description = "Reset seed of the first episode; episode i uses seed + i.",
+        Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations used.",
         HelpName = "N",
-        DefaultValueFactory = _ => DefaultSeed,
-        CustomParser = NumberParsing.Required<ulong>(),
+        CustomParser = result => NumberParsing.Required<ulong>()(result),
     };
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (camelCase) instead of text." };
@@ -43,7 +41,7 @@ internal sealed class EvalCommand : Command
         SetAction(parsed => Run(context, parsed.GetValue(_checkpoint)!, parsed.GetValue(_episodes), parsed.GetValue(_seed), parsed.GetValue(_json)));
     }
 
-    private static int Run(CliContext context, string checkpoint, int episodes, ulong seed, bool json)
+    private static int Run(CliContext context, string checkpoint, int episodes, ulong? seed, bool json)
     {
         string path = CheckpointArgument.Resolve(checkpoint);
         EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed);
@@ -54,7 +52,7 @@ internal sealed class EvalCommand : Command
         }
         var table = new TextTable("field", "value");
         table.Add("checkpoint", path);
-        table.Add("episodes", $"{result.EpisodeCount} (reset seeds {seed}..{seed + (ulong)episodes - 1})");
+        table.Add("episodes", $"{result.EpisodeCount} (reset seeds {result.FirstSeed}..{result.FirstSeed + (ulong)episodes - 1})");
         table.Add("success rate", Format.Number(result.SuccessRate, "0.000"));
         table.Add("mean return", Format.Number(result.MeanReturn, "0.000"));
         table.Add("mean final distance", Format.Number(result.MeanFinalDistance, "0.0000"));

@@ -6,4 +6,8 @@ public sealed record EvaluationResult(
     double SuccessRate,
     double MeanReturn,
     double MeanFinalDistance,
-    IReadOnlyList<EpisodeRecord> Episodes);
+    IReadOnlyList<EpisodeRecord> Episodes)
+{
+    /// <summary>Reset seed of the first episode; episode i used this + i.</summary>
+    public ulong FirstSeed => Episodes[0].Seed;
+}

@@ -42,11 +42,12 @@ public static class Evaluator
     }
 
     /// <summary>Loads the policy of a checkpoint folder (or the latest checkpoint of a run folder) and evaluates
-    /// it for <paramref name="episodes"/> episodes, episode i reset with seed <paramref name="seed"/> + i.</summary>
-    public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong seed = 1_000_000_007UL, int threads = 1)
+    /// it for <paramref name="episodes"/> episodes, episode i reset with seed <paramref name="seed"/> + i; without a
+    /// seed, from the run's own <c>eval.eval_seed</c>, so the episodes are those its training evaluations used.</summary>
+    public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong? seed = null, int threads = 1)
     {
         using var loaded = TrainingRun.LoadPolicy(checkpointPath, threads);
-        return Evaluate(loaded.Policy, loaded.Env, episodes, seed);
+        return Evaluate(loaded.Policy, loaded.Env, episodes, seed ?? loaded.Config.Eval.EvalSeed);
     }
 
     /// <summary>Euclidean distance between achieved and desired goal.</summary>

@@ -144,7 +144,7 @@ internal sealed class TrainingRun : IDisposable
             agent.Dispose();
             throw;
         }
-        return new LoadedPolicy(agent, env);
+        return new LoadedPolicy(agent, env, config);
     }
 
     private static bool IsSameFolder(string a, string b) => string.Equals(
@@ -568,7 +568,7 @@ internal sealed class TrainingRun : IDisposable
 }
 
 /// <summary>A checkpoint's policy with an environment of its run, disposed together.</summary>
-internal sealed record LoadedPolicy(Her Policy, IGoalEnv Env) : IDisposable
+internal sealed record LoadedPolicy(Her Policy, IGoalEnv Env, HerConfig Config) : IDisposable
 {
     public void Dispose() => Policy.Dispose();
 }

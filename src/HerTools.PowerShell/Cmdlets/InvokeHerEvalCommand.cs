@@ -21,9 +21,9 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
     [ValidateRange(1, 1_000_000)]
     public int Episodes { get; set; } = 100;
 
-    /// <summary>Reset seed of the first episode; the default is the training evaluations' <c>eval.eval_seed</c>.</summary>
+    /// <summary>Reset seed of the first episode; by default the run's own <c>eval.eval_seed</c> (the episodes its training evaluations used).</summary>
     [Parameter]
-    public ulong Seed { get; set; } = 1_000_000_007UL;
+    public ulong? Seed { get; set; }
 
     /// <summary>TorchSharp threads for the evaluation.</summary>
     [Parameter]
@@ -42,10 +42,10 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
         try
         {
             checkpoint = CheckpointStore.ResolveCheckpointPath(given);
-            WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {Seed}.");
+            WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {(Seed is { } seed ? seed.ToString() : "eval.eval_seed of its run")}.");
             result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads);
         }
         catch (Exception e) { ThrowEngineError(e, checkpoint); return; }
-        WriteObject(HerEvaluation.From(checkpoint, Seed, result, Detailed));
+        WriteObject(HerEvaluation.From(checkpoint, result.FirstSeed, result, Detailed));
     }
 }
