@@ -36,16 +36,22 @@ public class KillSafetyTests
     /// <summary>Waits until <paramref name="ready"/> holds (or the process ends), then kills the process with SIGKILL.</summary>
     private static void KillWhen(Process process, Func<bool> ready, TimeSpan extraDelay)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        // ready() is asked once per poll and its answer kept: the moment may be gone by the time it is asked again.
-        bool came = false;
-        while (!process.HasExited && DateTime.UtcNow < deadline && !(came = ready())) Thread.Sleep(2);
-        Assert.True(came || !process.HasExited, $"the tool ended before it was killed (exit {(process.HasExited ? process.ExitCode : 0)})");
-        if (!came) process.Kill(); // not left training a million steps behind a failed test
-        Assert.True(came, "the moment to kill never came within 120 s");
-        if (extraDelay > TimeSpan.Zero) Thread.Sleep(extraDelay);
-        process.Kill(); // SIGKILL on Unix
-        process.WaitForExit();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            // ready() is asked once per poll and its answer kept: the moment may be gone by the time it is asked again.
+            bool came = false;
+            while (!process.HasExited && DateTime.UtcNow < deadline && !(came = ready())) Thread.Sleep(2);
+            Assert.True(came || !process.HasExited, $"the tool ended before it was killed (exit {(process.HasExited ? process.ExitCode : 0)})");
+            Assert.True(came, "the moment to kill never came within 120 s");
+            if (extraDelay > TimeSpan.Zero) Thread.Sleep(extraDelay);
+        }
+        finally
+        {
+            // SIGKILL on Unix; also when a check above failed or threw, so no run of a million steps outlives the test.
+            if (!process.HasExited) process.Kill();
+            process.WaitForExit();
+        }
     }
 
     /// <summary>Temporary checkpoint folders (<c>.tmp-&lt;name&gt;-&lt;guid&gt;</c>): a save under way, or one a kill interrupted.</summary>

@@ -118,11 +118,14 @@ public class HerReplayBufferTests
     [Fact]
     public void A_PointGoal_buffer_of_a_million_transitions_takes_at_most_20_bytes_each()
     {
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var buffer = HerReplayBuffer.ForEnv(new PointGoalEnv(), 1_000_000, GoalSelectionStrategy.Future, 0.8);
+        double measuredPerTransition = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000_000.0;
         // Rows [x, v, ag, action] of 16 bytes, one per step plus one per episode, one flag byte per row,
-        // the episode table and the block index.
-        Assert.InRange(buffer.BytesPerTransition, 16.3, 20.0);
-        Assert.Equal(buffer.AllocatedBytes / 1_000_000.0, buffer.BytesPerTransition);
+        // the episode table and the block index: measured as the runtime counts what the constructor allocated.
+        Assert.InRange(measuredPerTransition, 16.3, 20.0);
+        // The buffer's own account (what the benchmark prints) leaves out only small objects.
+        Assert.InRange(buffer.BytesPerTransition, measuredPerTransition - 0.01, measuredPerTransition);
     }
 
     // ---------------------------------------------------------------- goal selection

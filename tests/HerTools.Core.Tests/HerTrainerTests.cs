@@ -146,7 +146,13 @@ public class HerTrainerTests : IDisposable
         var result = HerTrainer.TrainHer(SmallPointGoal("threads=0", "total_timesteps=300"), RunDir("auto"), progress);
         Assert.Equal(TrainingStatus.Completed, result.Status);
         string choice = Assert.Single(messages, m => m.StartsWith("threads: auto chose", StringComparison.Ordinal));
-        Assert.Contains("1: ", choice);
-        Assert.Contains($"{Environment.ProcessorCount}: ", choice);
+        // "threads: auto chose C (1: R updates/s, 2: R updates/s, ...)": every candidate count timed, the choice one of them.
+        var match = System.Text.RegularExpressions.Regex.Match(choice, @"^threads: auto chose (\d+) \((.*)\)$");
+        Assert.True(match.Success, choice);
+        var timed = match.Groups[2].Value.Split(", ").Select(part => System.Text.RegularExpressions.Regex.Match(part, @"^(\d+): (\d+) updates/s$")).ToList();
+        Assert.All(timed, m => Assert.True(m.Success && int.Parse(m.Groups[2].Value) > 0, choice));
+        int[] counts = timed.Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+        Assert.Equal(ThreadCountProbe.Candidates, counts);
+        Assert.Contains(int.Parse(match.Groups[1].Value), counts);
     }
 }

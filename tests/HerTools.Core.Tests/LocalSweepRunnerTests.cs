@@ -78,7 +78,8 @@ public sealed class LocalSweepRunnerTests : IDisposable
     [Fact]
     public async Task Cancelling_stops_the_runs_at_a_checkpoint_and_running_again_continues_them_exactly()
     {
-        string yaml = Tiny.Replace("total_timesteps: 400", "total_timesteps: 1500") + "\ngrid:\n  her.her_ratio: [0.8]\nseeds: [1, 2, 3]\nlocal: {throttle: 2}\n";
+        // A budget long enough (seconds) that the watcher's stop, polled every 5 ms, lands mid-run even on a busy machine.
+        string yaml = Tiny.Replace("total_timesteps: 400", "total_timesteps: 4000") + "\ngrid:\n  her.her_ratio: [0.8]\nseeds: [1, 2, 3]\nlocal: {throttle: 2}\n";
         var folder = Create(yaml);
         using var stop = new CancellationTokenSource();
         using var sweepEnded = new CancellationTokenSource();
@@ -97,7 +98,7 @@ public sealed class LocalSweepRunnerTests : IDisposable
         await watcher;
 
         Assert.Equal(SweepRunState.Stopped, stopped[0].State);
-        Assert.InRange(stopped[0].Timesteps, 100, 1499);
+        Assert.InRange(stopped[0].Timesteps, 100, 3999);
         Assert.NotNull(stopped[0].LastCheckpoint);
         Assert.Equal(SweepRunState.Pending, stopped[2].State); // never started: the throttle is 2
         Assert.Contains(",stopped,", File.ReadAllText(folder.SummaryPath));

@@ -48,6 +48,7 @@ public sealed class SweepLoaderTests : IDisposable
         Assert.Equal(3, d.Random!.Samples);
         Assert.Equal(42UL, d.Random.Seed);
         Assert.Equal(new SweepParameter("ddpg.actor_lr", SweepDistribution.LogUniform, [], 0.0001, 0.01) with { Choices = d.Random.Parameters[0].Choices }, d.Random.Parameters[0]);
+        Assert.Empty(d.Random.Parameters[0].Choices); // records compare arrays by reference: the line above cannot see them
         Assert.Equal((SweepDistribution.Int, 16.0, 64.0), (d.Random.Parameters[1].Distribution, d.Random.Parameters[1].Low, d.Random.Parameters[1].High));
         Assert.Equal([1UL, 2UL], d.Seeds);
         Assert.Equal(SweepBackend.Slurm, d.Backend);

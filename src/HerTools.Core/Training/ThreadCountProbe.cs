@@ -18,11 +18,16 @@ internal static class ThreadCountProbe
     private const int WarmupUpdates = 5;
     private const double SecondsPerCandidate = 0.15;
 
+    /// <summary>The largest count tried: past it, updates of these network sizes stop getting faster, and the probe would only take longer.</summary>
+    public const int MaxThreads = 8;
+
+    /// <summary>The counts the probe tries on this machine: 1 up to its cores, at most <see cref="MaxThreads"/>.</summary>
+    public static int[] Candidates => Enumerable.Range(1, Math.Max(1, Math.Min(Environment.ProcessorCount, MaxThreads))).ToArray();
+
     public static ThreadChoice Choose(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] low, float[] high, int batchSize)
     {
-        int maxThreads = Math.Max(1, Math.Min(Environment.ProcessorCount, 8));
         var rates = new List<(int Threads, double UpdatesPerSecond)>();
-        for (int threads = 1; threads <= maxThreads; threads++)
+        foreach (int threads in Candidates)
             rates.Add((threads, UpdatesPerSecond(options with { Threads = threads }, observationSize, goalSize, actionSize, low, high, batchSize)));
         var best = rates.MaxBy(r => r.UpdatesPerSecond);
         return new ThreadChoice(best.Threads, rates);
