@@ -140,6 +140,15 @@ public class EnvCheckerTests
     }
 
     [Fact]
+    public void An_environment_that_terminates_without_ComputeTerminated_is_flagged()
+    {
+        // PointGoal with terminate_on_success, minus IComputesTerminated: relabeled goals would keep its flags.
+        var report = EnvChecker.Check(new PointGoalWithoutTermination(), episodes: 40, seed: 123);
+        Assert.Equal([EnvChecker.TerminatedCheck], report.Violations.Select(v => v.Check).Distinct());
+        Assert.Contains("terminated is true but the environment does not implement IComputesTerminated", report.Violations[0].Message);
+    }
+
+    [Fact]
     public void A_ComputeTruncated_that_reads_the_live_episode_clock_is_flagged()
     {
         // The batch call comes after the episodes, when the clock has moved on: a relabeled transition in

@@ -1,5 +1,6 @@
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
+using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
 using HerTools.Core.Training;
 
@@ -69,6 +70,21 @@ public class HerTrainerTests : IDisposable
     {
         var result = HerTrainer.TrainHer(SmallPointGoal("total_timesteps=600", "eval.eval_freq=0", "log.log_interval=100"), RunDir("end"));
         Assert.Equal([600L], CsvLog<EvalRow>.ReadAll(result.EvalCsvPath).Select(r => r.Timesteps));
+    }
+
+    private static readonly EnvSpec WithoutTermination = new("PointGoalWithoutTermination-test",
+        "PointGoal-v0 that terminates on success, without IComputesTerminated", [], PointGoalEnv.DefaultMaxEpisodeSteps, _ => new PointGoalWithoutTermination());
+
+    [Fact]
+    public void An_environment_that_terminates_without_ComputeTerminated_is_warned_about_once()
+    {
+        EnvRegistry.Register(WithoutTermination);
+        var messages = new List<string>();
+        var progress = new SynchronousProgress(p => { if (p.Message is not null && p.IsWarning) messages.Add(p.Message); });
+        var result = HerTrainer.TrainHer(SmallPointGoal($"env.id={WithoutTermination.Id}", "total_timesteps=1000"), RunDir("no-terminated"), progress);
+        Assert.True(result.Episodes > 20, $"{result.Episodes} episodes: no episode ended on success"); // 1,000 steps of 50-step episodes are 20
+        string warning = Assert.Single(messages);
+        Assert.Contains($"{WithoutTermination.Id} ended an episode with terminated = true but does not implement IComputesTerminated", warning);
     }
 
     [Fact]

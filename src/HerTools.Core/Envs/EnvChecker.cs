@@ -291,6 +291,13 @@ public static class EnvChecker
             }
             catch (Exception ex) { found.Add(ExceptionCheck, $"{t.Where}: ComputeTerminated threw {Describe(ex)}"); }
         }
+        else if (r.Terminated)
+        {
+            // Without ComputeTerminated the HER buffer can only keep the stored flag, so every goal relabeled onto
+            // this step would end the episode too: wrong bootstrapping, silently.
+            found.Add(TerminatedCheck, $"{t.Where}: terminated is true but the environment does not implement IComputesTerminated; " +
+                "the HER buffer would keep that flag for every goal relabeled onto this step (implement IComputesTerminated)");
+        }
         if (env is IComputesTruncated truncated)
         {
             try

@@ -239,6 +239,7 @@ internal sealed class TrainingRun : IDisposable
     }
 
     private long _lastEvalStep = -1;
+    private bool _warnedTerminationKept;
 
     private double WallTimeSeconds => _wallTimeBefore + _clock.Elapsed.TotalSeconds;
 
@@ -252,6 +253,13 @@ internal sealed class TrainingRun : IDisposable
         _episodeReturn += step.Reward;
         _episodeLength++;
         _obs = step.Observation;
+
+        if (step.Terminated && !_warnedTerminationKept && _buffer.HerRatio > 0 && _env is not IComputesTerminated)
+        {
+            _warnedTerminationKept = true;
+            Report(_progress, $"warning: {_env.Id} ended an episode with terminated = true but does not implement IComputesTerminated, " +
+                "so goals relabeled onto a terminal step keep its flag (wrong bootstrapping): implement IComputesTerminated", warning: true);
+        }
 
         bool episodeEnded = step.Terminated || step.Truncated;
         if (episodeEnded)
@@ -528,7 +536,7 @@ internal sealed class TrainingRun : IDisposable
         foreach (var row in CsvLog<TRow>.ReadAll(from).TakeWhile(keep)) log.Append(row);
     }
 
-    private void Report(IProgress<TrainingProgress>? progress, string? message)
+    private void Report(IProgress<TrainingProgress>? progress, string? message, bool warning = false)
     {
         if (progress is null) return;
         double wall = WallTimeSeconds;
@@ -536,7 +544,7 @@ internal sealed class TrainingRun : IDisposable
         TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds((_config.TotalTimesteps - _timesteps) / rate) : null;
         double? trainSuccess = _interval.EpisodesEnded > 0 ? (double)_interval.Successes / _interval.EpisodesEnded : null;
         progress.Report(new TrainingProgress(_timesteps, _config.TotalTimesteps, _episodes, rate, trainSuccess, _lastEval,
-            TimeSpan.FromSeconds(wall), remaining, message));
+            TimeSpan.FromSeconds(wall), remaining, message, warning));
     }
 
     private static DdpgOptions DdpgOptionsFrom(HerConfig c) => new()

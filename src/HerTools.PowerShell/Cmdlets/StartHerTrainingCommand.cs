@@ -186,7 +186,8 @@ public sealed class StartHerTrainingCommand : HerCmdlet
             // After Ctrl+C nothing may be written; keep waiting until the engine has saved its checkpoint.
             if (Stopping) continue;
             WriteProgress(ToProgressRecord(activity, update));
-            if (update.Message is not null) WriteVerbose($"[{update.Timesteps:N0} steps] {update.Message}");
+            if (update.Message is not null && update.IsWarning) WriteWarning($"[{update.Timesteps:N0} steps] {update.Message}");
+            else if (update.Message is not null) WriteVerbose($"[{update.Timesteps:N0} steps] {update.Message}");
             if (update.LastEvalSuccessRate is double eval && eval != lastEval)
                 WriteVerbose($"[{update.Timesteps:N0} steps] evaluation success {eval:0.00}");
             lastEval = update.LastEvalSuccessRate;
