@@ -34,7 +34,7 @@ public sealed class LocalSweepRunnerTests : IDisposable
     {
         var folder = Create(Tiny + "\ngrid:\n  her.her_ratio: [0.0, 0.8]\nseeds: [1, 2]\nlocal: {throttle: 2}\n");
         var finished = new List<string>();
-        var statuses = LocalSweepRunner.Run(folder, runFinished: new SyncProgress<SweepRunStatus>(s => { lock (finished) finished.Add(s.RunId); }));
+        var statuses = LocalSweepRunner.Run(folder, runFinished: new SynchronousProgress<SweepRunStatus>(s => { lock (finished) finished.Add(s.RunId); }));
 
         Assert.Equal(4, statuses.Count);
         Assert.All(statuses, s => Assert.Equal(SweepRunState.Done, s.State));
@@ -112,11 +112,5 @@ public sealed class LocalSweepRunnerTests : IDisposable
         string alone = Path.Combine(_files.Root, "alone");
         HerTrainer.TrainHer(folder.Definition.LoadRunConfig(folder.Runs[0]), alone);
         Assert.Equal(Progress(alone).Select(r => r with { RunId = "" }), Progress(resumed[0].RunDirectory).Select(r => r with { RunId = "" }));
-    }
-
-    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
