@@ -8,30 +8,22 @@ namespace HerTools.Core.Tests;
 
 /// <summary>PointGoal-v0 whose observations turn NaN after a number of steps: a broken user environment.</summary>
 [GoalEnvironment("NanAfter-v0", Description = "PointGoal-v0 that starts returning NaN observations (a test of the NaN guard)", MaxEpisodeSteps = 50)]
-internal sealed class NanAfterEnv(int nanAfter = 600) : IGoalEnv
+internal sealed class NanAfterEnv(int nanAfter = 600) : PointGoalWrapper(new PointGoalEnv())
 {
-    private readonly PointGoalEnv _inner = new();
     private int _steps;
 
-    public string Id => "NanAfter-v0";
-    public GoalObservationSpace ObservationSpace => _inner.ObservationSpace;
-    public Box ActionSpace => _inner.ActionSpace;
-    public int MaxEpisodeSteps => _inner.MaxEpisodeSteps;
-    public GoalObservation Reset(ulong? seed = null) => _inner.Reset(seed);
+    public override string Id => "NanAfter-v0";
 
-    public StepResult Step(ReadOnlySpan<float> action)
+    public override StepResult Step(ReadOnlySpan<float> action)
     {
-        var result = _inner.Step(action);
+        var result = Inner.Step(action);
         if (++_steps <= nanAfter) return result;
         var obs = result.Observation;
         return result with { Observation = obs with { Observation = [float.NaN, float.NaN] } };
     }
 
-    public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
-        _inner.ComputeReward(achievedGoals, desiredGoals, infos, rewards);
-
-    public void WriteState(BinaryWriter writer) { _inner.WriteState(writer); writer.Write(_steps); }
-    public void ReadState(BinaryReader reader) { _inner.ReadState(reader); _steps = reader.ReadInt32(); }
+    public override void WriteState(BinaryWriter writer) { Inner.WriteState(writer); writer.Write(_steps); }
+    public override void ReadState(BinaryReader reader) { Inner.ReadState(reader); _steps = reader.ReadInt32(); }
 }
 
 public class DivergenceTests : IDisposable

@@ -161,21 +161,11 @@ public class EnvCheckerTests
     }
 
     /// <summary>PointGoal-v0 with the batched truncation it used to have: every row gets the current clock's answer.</summary>
-    private sealed class ClockTruncatedPointGoal : IGoalEnv, IComputesTruncated
+    private sealed class ClockTruncatedPointGoal() : PointGoalWrapper(new PointGoalEnv()), IComputesTruncated
     {
-        private readonly PointGoalEnv _env = new();
-        public string Id => _env.Id;
-        public GoalObservationSpace ObservationSpace => _env.ObservationSpace;
-        public Box ActionSpace => _env.ActionSpace;
-        public int MaxEpisodeSteps => _env.MaxEpisodeSteps;
-        public GoalObservation Reset(ulong? seed = null) => _env.Reset(seed);
-        public StepResult Step(ReadOnlySpan<float> action) => _env.Step(action);
-        public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
-            _env.ComputeReward(achievedGoals, desiredGoals, infos, rewards);
+        public override string Id => Inner.Id;
         public void ComputeTruncated(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<bool> truncated) =>
-            truncated.Fill(_env.ElapsedSteps >= _env.MaxEpisodeSteps);
-        public void WriteState(BinaryWriter writer) => _env.WriteState(writer);
-        public void ReadState(BinaryReader reader) => _env.ReadState(reader);
+            truncated.Fill(Inner.ElapsedSteps >= Inner.MaxEpisodeSteps);
     }
 
     /// <summary>
