@@ -210,7 +210,7 @@ internal sealed class TrainingRun : IDisposable
     private TrainingResult Loop(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         _progress = progress;
-        if (_threadChoice is not null) Report(progress, _threadChoice.Describe());
+        if (_threadChoice is not null) Report(_threadChoice.Describe());
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
         var status = TrainingStatus.Completed;
@@ -218,7 +218,7 @@ internal sealed class TrainingRun : IDisposable
         {
             if (cancellationToken.IsCancellationRequested) { status = TrainingStatus.Stopped; break; }
             Step();
-            if (_timesteps % reportEvery == 0) Report(progress, null);
+            if (_timesteps % reportEvery == 0) Report(null);
         }
         if (status == TrainingStatus.Completed)
         {
@@ -231,7 +231,7 @@ internal sealed class TrainingRun : IDisposable
         {
             SaveCheckpoint();
         }
-        Report(progress, status == TrainingStatus.Stopped ? $"stopped at step {_timesteps}; checkpoint written" : "done");
+        Report(status == TrainingStatus.Stopped ? $"stopped at step {_timesteps}; checkpoint written" : "done");
         return new TrainingResult(_runDirectory, _runId, _config, status, _timesteps, _episodes,
             TimeSpan.FromSeconds(WallTimeSeconds), WallTimeSeconds > 0 ? _timesteps / WallTimeSeconds : 0,
             _lastEval, _bestEval, RunFiles.ProgressPath(_runDirectory), RunFiles.EvalPath(_runDirectory),
@@ -257,7 +257,7 @@ internal sealed class TrainingRun : IDisposable
         if (step.Terminated && !_warnedTerminationKept && _buffer.HerRatio > 0 && _env is not IComputesTerminated)
         {
             _warnedTerminationKept = true;
-            Report(_progress, $"warning: {_env.Id} ended an episode with terminated = true but does not implement IComputesTerminated, " +
+            Report($"warning: {_env.Id} ended an episode with terminated = true but does not implement IComputesTerminated, " +
                 "so goals relabeled onto a terminal step keep its flag (wrong bootstrapping): implement IComputesTerminated", warning: true);
         }
 
@@ -363,7 +363,7 @@ internal sealed class TrainingRun : IDisposable
         if (governor.Record(updateSeconds)) _agent.Learner.Threads = governor.Current;
         if (ReferenceEquals(governor.LastSwitch, _lastThreadSwitch)) return;
         _lastThreadSwitch = governor.LastSwitch;
-        Report(_progress, _lastThreadSwitch);
+        Report(_lastThreadSwitch);
     }
 
     private void ThrowIfNotFinite(string quantity, double value)
@@ -383,7 +383,7 @@ internal sealed class TrainingRun : IDisposable
         var result = Evaluator.Evaluate(_agent, _evalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _lastEval = result.SuccessRate;
         _lastEvalStep = _timesteps;
-        Report(_progress, FormattableString.Invariant(
+        Report(FormattableString.Invariant(
             $"evaluation at step {_timesteps}: success {result.SuccessRate:0.00}, mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
         _evalLog!.Append(new EvalRow
         {
@@ -536,9 +536,10 @@ internal sealed class TrainingRun : IDisposable
         foreach (var row in CsvLog<TRow>.ReadAll(from).TakeWhile(keep)) log.Append(row);
     }
 
-    private void Report(IProgress<TrainingProgress>? progress, string? message, bool warning = false)
+    /// <summary>Tells the front end (the <see cref="_progress"/> of the current <see cref="Loop"/>, if any) where the run is.</summary>
+    private void Report(string? message, bool warning = false)
     {
-        if (progress is null) return;
+        if (_progress is not { } progress) return;
         double wall = WallTimeSeconds;
         double rate = _clock.Elapsed.TotalSeconds > 0 ? _timesteps / Math.Max(wall, 1e-9) : 0;
         TimeSpan? remaining = rate > 0 ? TimeSpan.FromSeconds((_config.TotalTimesteps - _timesteps) / rate) : null;
