@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HerTools.Core.Metrics;
+using HerTools.Core.Sweeps;
 
 namespace HerTools.PowerShell;
 
@@ -21,6 +22,14 @@ public abstract class HerCmdlet : PSCmdlet
         if (!Directory.Exists(resolved))
             ThrowEngineError(new DirectoryNotFoundException($"{what} '{resolved}' does not exist."), resolved);
         return resolved;
+    }
+
+    /// <summary>An existing sweep folder, opened; otherwise a terminating error naming the folder and what is wrong with it.</summary>
+    protected SweepFolder OpenSweep(string path)
+    {
+        string directory = ResolveExistingDirectory(path, "Sweep folder");
+        try { return SweepFolder.Open(directory); }
+        catch (Exception e) { ThrowEngineError(e, directory); throw; } // ThrowEngineError does not return
     }
 
     /// <summary>

@@ -186,9 +186,9 @@ public sealed class SweepFolder
     /// <c>best_eval_success_rate</c>, <c>steps_to_threshold</c>, <c>wall_time_s</c>, <c>last_checkpoint</c> (relative to
     /// the sweep folder), <c>error</c>. The same folder gives the same bytes; the file is replaced by a rename.
     /// </summary>
-    public IReadOnlyList<SweepRunStatus> Collect(IReadOnlyDictionary<int, SlurmTaskState>? queue = null)
+    public IReadOnlyList<SweepRunStatus> Collect()
     {
-        var statuses = ReadStatus(queue);
+        var statuses = ReadStatus();
         WriteSummary(statuses);
         return statuses;
     }
@@ -218,9 +218,6 @@ public sealed class SweepFolder
         }
         WriteAtomically(SummaryPath, text.ToString());
     }
-
-    /// <summary>The columns of <c>sweep.csv</c> after the searched keys.</summary>
-    public static IReadOnlyList<string> SummaryColumns { get; } = ["seed", .. StatusColumns];
 
     // sweep.csv's columns after those it shares with runs.csv.
     private static string[] StatusColumns =>
@@ -255,7 +252,7 @@ public sealed class SweepFolder
     internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Why a run recorded as running is not: its process (this host) or its Slurm task is gone. Null while it may still run.</summary>
-    private static string? Vanished(SweepRunRecord record, SlurmTaskState? task, bool queueKnown)
+    internal static string? Vanished(SweepRunRecord record, SlurmTaskState? task, bool queueKnown)
     {
         if (record.SlurmJobId is not null)
         {

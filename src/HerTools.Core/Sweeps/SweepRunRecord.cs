@@ -57,9 +57,6 @@ public sealed record SweepRunRecord
     public void Write(string runDirectory)
     {
         Directory.CreateDirectory(runDirectory);
-        string path = Path.Combine(runDirectory, FileName);
-        string temp = Path.Combine(runDirectory, $".{FileName}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json) + "\n");
-        File.Move(temp, path, overwrite: true);
+        SweepFolder.WriteAtomically(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
     }
 }

@@ -33,14 +33,14 @@ public static class SweepTask
     }
 
     /// <summary>Trains one run and records its outcome in <c>status.json</c>.</summary>
-    internal static SweepRunState RunOne(SweepFolder folder, SweepRun run, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    internal static void RunOne(SweepFolder folder, SweepRun run, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         string dir = folder.RunDirectory(run);
         var previous = SweepRunRecord.Read(dir);
-        if (previous?.State == SweepRunState.Done) return SweepRunState.Done;
+        if (previous?.State == SweepRunState.Done) return;
         // Two processes training one folder would interleave their logs and checkpoints.
         if (previous is { State: SweepRunState.Running, SlurmJobId: null } && previous.Pid != Environment.ProcessId
-            && folder.ReadRunStatus(run).State == SweepRunState.Running)
+            && SweepFolder.Vanished(previous, task: null, queueKnown: false) is null)
             throw new SweepException($"{dir}: process {previous.Pid} on {previous.Host} is training this run; stop it first");
 
         var record = new SweepRunRecord
@@ -60,7 +60,7 @@ public static class SweepTask
         catch (ConfigException e)
         {
             End(record, dir, SweepRunState.Failed, e.Message);
-            return SweepRunState.Failed;
+            return;
         }
 
         try
@@ -72,15 +72,12 @@ public static class SweepTask
             record = record with { ResumedFrom = resumeFrom };
             record.Write(dir);
             var result = HerTrainer.TrainHer(config, dir, progress, cancellationToken, resumeFrom);
-            var state = result.Status == TrainingStatus.Completed ? SweepRunState.Done : SweepRunState.Stopped;
-            End(record, dir, state, null);
-            return state;
+            End(record, dir, result.Status == TrainingStatus.Completed ? SweepRunState.Done : SweepRunState.Stopped, null);
         }
         catch (Exception e)
         {
             // The run fails, the sweep goes on: the error is kept in status.json and sweep.csv.
             End(record, dir, SweepRunState.Failed, e is HerToolsException ? e.Message : $"{e.GetType().Name}: {e.Message}");
-            return SweepRunState.Failed;
         }
     }
 

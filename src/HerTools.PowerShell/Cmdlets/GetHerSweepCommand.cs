@@ -25,14 +25,10 @@ public sealed class GetHerSweepCommand : HerCmdlet
     {
         foreach (string path in Path)
         {
-            string directory = ResolveExistingDirectory(path, "Sweep folder");
+            var folder = OpenSweep(path);
             IReadOnlyList<SweepRunStatus> statuses;
-            try
-            {
-                var folder = SweepFolder.Open(directory);
-                statuses = folder.ReadStatus(SlurmSweepRunner.ReadQueue(folder));
-            }
-            catch (Exception e) { ThrowEngineError(e, directory); continue; }
+            try { statuses = folder.ReadStatus(SlurmSweepRunner.ReadQueue(folder)); }
+            catch (Exception e) { ThrowEngineError(e, folder.Directory); continue; }
             WriteObject(State is null ? statuses : statuses.Where(s => State.Contains(s.State)), enumerateCollection: true);
         }
     }

@@ -16,10 +16,7 @@ public sealed class ResumeHerSweepCommand : HerSweepCmdlet
 
     protected override void ProcessRecord()
     {
-        string directory = ResolveExistingDirectory(Path, "Sweep folder");
-        SweepFolder folder = null!;
-        try { folder = SweepFolder.Open(directory); }
-        catch (Exception e) { ThrowEngineError(e, directory); }
+        var folder = OpenSweep(Path);
         if (!ShouldProcess(Describe(folder), "Resume-HerSweep")) return;
         RunSweep(folder);
     }

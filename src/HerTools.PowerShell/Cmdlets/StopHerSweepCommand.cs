@@ -20,21 +20,18 @@ public sealed class StopHerSweepCommand : HerCmdlet
 
     protected override void ProcessRecord()
     {
-        string directory = ResolveExistingDirectory(Path, "Sweep folder");
-        SweepFolder folder = null!;
-        try { folder = SweepFolder.Open(directory); }
-        catch (Exception e) { ThrowEngineError(e, directory); }
+        var folder = OpenSweep(Path);
         var jobs = SlurmSweepRunner.JobIds(folder);
         if (jobs.Count == 0)
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"'{directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in the session running it."),
-                "SweepNotOnSlurm", ErrorCategory.InvalidOperation, directory));
+            WriteError(new ErrorRecord(new InvalidOperationException($"'{folder.Directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in the session running it."),
+                "SweepNotOnSlurm", ErrorCategory.InvalidOperation, folder.Directory));
             return;
         }
-        if (!ShouldProcess($"Slurm jobs {string.Join(", ", jobs)} of '{directory}'", "Cancel")) return;
+        if (!ShouldProcess($"Slurm jobs {string.Join(", ", jobs)} of '{folder.Directory}'", "Cancel")) return;
         IReadOnlyList<string> cancelled = [];
         try { cancelled = SlurmSweepRunner.Stop(folder); }
-        catch (Exception e) { ThrowEngineError(e, directory); }
+        catch (Exception e) { ThrowEngineError(e, folder.Directory); }
         WriteVerbose(cancelled.Count == 0 ? "No task of the sweep is queued or running." : $"Cancelled job {string.Join(", ", cancelled)}.");
         if (PassThru) WriteObject(cancelled, enumerateCollection: true);
     }
