@@ -7,7 +7,7 @@ public class ProgressLinesTests
 {
     private static TrainingProgress At(long timesteps, double? eval = null, string? message = null) =>
         new(timesteps, 3000, timesteps / 50, StepsPerSecond: 500, TrainSuccessRate: 0.25, LastEvalSuccessRate: eval,
-            Elapsed: TimeSpan.FromSeconds(timesteps / 500.0), Remaining: null, message);
+            Elapsed: TimeSpan.FromSeconds(timesteps / 500.0), Remaining: TimeSpan.FromSeconds((3000 - timesteps) / 500.0), message);
 
     [Fact]
     public void A_report_reads_steps_speed_success_and_eta()

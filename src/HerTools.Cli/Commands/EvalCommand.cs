@@ -27,7 +27,7 @@ internal sealed class EvalCommand : Command
     {
         Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations used.",
         HelpName = "N",
-        CustomParser = result => NumberParsing.Required<ulong>()(result),
+        CustomParser = NumberParsing.Optional<ulong>(),
     };
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (camelCase) instead of text." };

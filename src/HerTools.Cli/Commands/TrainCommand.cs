@@ -89,17 +89,12 @@ internal sealed class TrainCommand : Command
 
         context.Out.WriteLine($"Training {config.Env.Id} ({config.Algo}, seed {config.Seed}) for {Format.Count(config.TotalTimesteps)} steps into {runDirectory}"
             + (resume is null ? "" : $", resuming from {resume}"));
+        // A live bar on a terminal, plain lines for logs and CI.
+        var bar = context.LiveProgress ? new ProgressBar(context.Out, ConsoleLineWidth()) : null;
+        IProgress<TrainingProgress> progress = bar ?? (IProgress<TrainingProgress>)new ProgressLines(context.Out, TimeSpan.FromSeconds(1));
         TrainingResult result;
-        if (context.LiveProgress)
-        {
-            var bar = new ProgressBar(context.Out, ConsoleLineWidth());
-            try { result = HerTrainer.TrainHer(config, runDirectory, bar, context.Stop, resume); }
-            finally { bar.Finish(); }
-        }
-        else
-        {
-            result = HerTrainer.TrainHer(config, runDirectory, new ProgressLines(context.Out, TimeSpan.FromSeconds(1)), context.Stop, resume);
-        }
+        try { result = HerTrainer.TrainHer(config, runDirectory, progress, context.Stop, resume); }
+        finally { bar?.Finish(); }
         TrainingSummary.Write(context.Out, result);
         return result.Status == TrainingStatus.Stopped ? ExitCodes.Stopped : ExitCodes.Success;
     }

@@ -15,17 +15,8 @@ internal static class ProgressText
         };
         if (p.LastEvalSuccessRate is double eval) parts.Add($"success {Format.Rate(eval)} (eval)");
         else if (p.TrainSuccessRate is double train) parts.Add($"success {Format.Rate(train)} (train)");
-        TimeSpan? eta = Remaining(p);
-        parts.Add(eta is TimeSpan t ? $"ETA {Format.Duration(t)}" : "ETA -");
+        parts.Add(p.Remaining is TimeSpan eta ? $"ETA {Format.Duration(eta)}" : "ETA -"); // the engine's estimate, none before any speed is known
         if (withMessage && !string.IsNullOrEmpty(p.Message)) parts.Add(p.Message);
         return string.Join("  ", parts);
-    }
-
-    /// <summary>The engine's estimate, or the steps left at the current speed.</summary>
-    public static TimeSpan? Remaining(TrainingProgress p)
-    {
-        if (p.Remaining is TimeSpan remaining) return remaining;
-        if (p.StepsPerSecond <= 0) return null;
-        return TimeSpan.FromSeconds(Math.Max(0, p.TotalTimesteps - p.Timesteps) / p.StepsPerSecond);
     }
 }

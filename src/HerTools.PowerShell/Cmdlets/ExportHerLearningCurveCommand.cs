@@ -54,12 +54,7 @@ public sealed class ExportHerLearningCurveCommand : HerCmdlet
         if (_curves.Count == 0) return;
         string png = ResolvePath(OutputPath);
         if (!ShouldProcess(png, $"Write the learning curve of {_curves.Count} run(s)")) return;
-        try
-        {
-            string? folder = System.IO.Path.GetDirectoryName(png);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-            LearningCurvePlot.SavePng(_curves, png, Width, Height, Title);
-        }
+        try { LearningCurvePlot.SavePng(_curves, png, Width, Height, Title); } // creates the folder
         catch (Exception e) { ThrowEngineError(e, png); }
         WriteObject(new FileInfo(png));
     }
