@@ -69,8 +69,9 @@ fi
 
 # Fast path: everything up and the node idle or busy with jobs.
 if running munged && running slurmctld && running slurmd; then
-    case "$(node_state)" in
-        idle|mix|alloc|comp) log "already up ($(node_state))"; exit 0 ;;
+    state="$(node_state)"
+    case "$state" in
+        idle|mix|alloc|comp) log "already up ($state)"; exit 0 ;;
     esac
 fi
 
@@ -165,8 +166,8 @@ fi
 
 # 4. The daemons (restarted when the configuration changed).
 if [ "$CHANGED" = 1 ]; then
-    running slurmd && stop_daemon slurmd "$RUN_DIR/slurmd.pid"
-    running slurmctld && stop_daemon slurmctld "$RUN_DIR/slurmctld.pid"
+    stop_daemon slurmd "$RUN_DIR/slurmd.pid"          # returns at once when it is not running
+    stop_daemon slurmctld "$RUN_DIR/slurmctld.pid"
 fi
 if ! running slurmctld; then
     log "starting slurmctld"

@@ -49,11 +49,8 @@ step "her-tools train --preset point_goal --set total_timesteps=$steps"
 run="$work/run"
 "$her" train --preset point_goal --set "total_timesteps=$steps" --output "$run"
 
-step "her-tools eval (latest checkpoint)"
-latest="$(find "$run/checkpoints" -mindepth 1 -maxdepth 1 -type d -name 'step_*' -exec test -f '{}/checkpoint.json' ';' -printf '%f\n' \
-  | sort -t_ -k2 -n | tail -1)"
-[[ -n "$latest" ]] || { echo "smoke: no checkpoint in $run/checkpoints" >&2; exit 1; }
-"$her" eval "$run/checkpoints/$latest"
+step "her-tools eval (the run folder: its latest checkpoint)"
+"$her" eval "$run"
 
 step "her-tools checkpoints / plot"
 "$her" checkpoints "$run"

@@ -41,7 +41,7 @@ dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 step "her-tools: pack, install from ./artifacts, train and evaluate with the installed binary"
 export HERTOOLS_TOOL_PATH=$temporary/tools
 bash scripts/smoke-tool.sh 500
-tool_package=$(ls artifacts/her-tools.*.nupkg)
+tool_package=$(ls -t artifacts/her-tools.*.nupkg | head -n 1) # the one just packed, should older versions lie beside it
 export HERTOOLS_TOOL_PACKAGE=$root/$tool_package
 # ======================================================================================================
 

@@ -41,11 +41,9 @@ public static class MemoryBenchmark
         var progress = new SynchronousProgress(p =>
         {
             if (p.Message is not null || p.Timesteps == 0) return;
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            double managedMb = GC.GetTotalMemory(forceFullCollection: true) / 1e6; // collects (finalizers too) until the heap settles
             process.Refresh();
-            samples.Add(new Sample(p.Timesteps, process.WorkingSet64 / 1e6, GC.GetTotalMemory(forceFullCollection: true) / 1e6,
-                DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+            samples.Add(new Sample(p.Timesteps, process.WorkingSet64 / 1e6, managedMb, DisposeScopeManager.Statistics.ThreadTotalLiveCount));
         });
         var clock = Stopwatch.StartNew();
         using (var run = BenchRun.Train(config, progress))
