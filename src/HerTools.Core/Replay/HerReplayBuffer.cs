@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
-using System.Text;
 using HerTools.Core.Envs;
 using HerTools.Core.Randomness;
 
@@ -32,7 +31,7 @@ namespace HerTools.Core.Replay;
 /// <para>The episode in progress is stored and sampled like the others; its goals are only those it
 /// has reached so far.</para>
 /// </remarks>
-public sealed class HerReplayBuffer
+public sealed partial class HerReplayBuffer
 {
     // Bits of _stepFlags. A row is a sampleable transition when it holds an action (StepStored).
     private const byte StepStored = 1;
@@ -42,9 +41,6 @@ public sealed class HerReplayBuffer
     // The row -> episode index: every block of 64 rows remembers the episode that wrote its first row.
     private const int BlockShift = 6;
     private const int BlockMask = (1 << BlockShift) - 1;
-
-    private const int FormatVersion = 1;
-    private static ReadOnlySpan<byte> FormatMagic => "HTREPLAY"u8;
 
     private readonly IGoalEnv _env;
     private readonly IComputesTerminated? _terminationEnv;
@@ -480,201 +476,4 @@ public sealed class HerReplayBuffer
     }
 
     private void MarkAllBlocksStale() => Array.Fill(_blockEpisodeSerial, _oldestSerial - 1);
-
-    // ---------------------------------------------------------------- saving and loading
-
-    /// <summary>
-    /// Writes the stored episodes (the one in progress included) and the ring position, so that <see cref="Load"/>
-    /// restores a buffer that samples and stores exactly as this one would. Layout (little-endian):
-    /// <c>"HTREPLAY"</c>, int32 format version, int64 payload length, payload, uint64 FNV-1a checksum of the payload.
-    /// The payload gives the environment id and shapes, the ring state, then each live episode, oldest first:
-    /// first row, last row, desired goal, its rows and their step flags. The strategy and HER ratio are sampling
-    /// settings, not part of the file. Writes about <see cref="AllocatedBytes"/> for a full buffer.
-    /// </summary>
-    public void Save(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        var payload = new MemoryStream();
-        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(_env.Id);
-            writer.Write(Capacity); writer.Write(ObservationSize); writer.Write(GoalSize); writer.Write(ActionSize);
-            writer.Write(MaxEpisodeSteps); writer.Write(_rowCapacity); writer.Write(_episodeSlots);
-            writer.Write(_oldestSlot); writer.Write(_episodeCount); writer.Write(_oldestSerial);
-            writer.Write(_episodeInProgress); writer.Write(_transitionCount); writer.Write(_nextFirstRow);
-            for (int n = 0, slot = _oldestSlot; n < _episodeCount; n++, slot = slot + 1 == _episodeSlots ? 0 : slot + 1)
-            {
-                int firstRow = _episodeFirstRow[slot], lastRow = _episodeLastRow[slot], rowCount = lastRow - firstRow + 1;
-                writer.Write(firstRow); writer.Write(lastRow);
-                writer.Write(MemoryMarshal.AsBytes(_episodeDesiredGoal.AsSpan(slot * GoalSize, GoalSize)));
-                writer.Write(MemoryMarshal.AsBytes(_rows.AsSpan(firstRow * _rowStride, rowCount * _rowStride)));
-                writer.Write(_stepFlags.AsSpan(firstRow, rowCount));
-            }
-        }
-        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        using var output = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        output.Write(FormatMagic);
-        output.Write(FormatVersion);
-        output.Write((long)bytes.Length);
-        output.Write(bytes);
-        output.Write(Checksum(bytes));
-    }
-
-    /// <summary>
-    /// Replaces this buffer's contents with what <see cref="Save"/> wrote. The buffer must have the same environment id,
-    /// capacity, shapes and time limit. Reads exactly the saved bytes, so more data may follow in the stream.
-    /// A file that is not a buffer file, of another version, cut short, corrupt or of another shape is refused with a
-    /// <see cref="ReplayBufferFormatException"/> naming the problem, and the buffer is left as it was.
-    /// </summary>
-    public void Load(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> header = stackalloc byte[8 + 4 + 8];
-        int headerRead = ReadFully(stream, header);
-        int magicRead = Math.Min(headerRead, FormatMagic.Length);
-        if (!header[..magicRead].SequenceEqual(FormatMagic[..magicRead]))
-            throw new ReplayBufferFormatException("not a HerTools replay buffer file (it does not start with \"HTREPLAY\")");
-        if (headerRead < header.Length)
-            throw new ReplayBufferFormatException($"truncated replay buffer file: the header needs {header.Length} bytes, the file has {headerRead}");
-        int version = BitConverter.ToInt32(header[8..12]);
-        if (version != FormatVersion)
-            throw new ReplayBufferFormatException($"replay buffer file format version {version}; this build reads version {FormatVersion}");
-        long payloadLength = BitConverter.ToInt64(header[12..20]);
-        long maxPayload = MaxPayloadBytes();
-        if (payloadLength < 0 || payloadLength > maxPayload)
-            throw new ReplayBufferFormatException($"replay buffer file declares a payload of {payloadLength} bytes; a buffer of this capacity and shape writes at most {maxPayload}");
-
-        var payload = new byte[payloadLength];
-        int payloadRead = ReadFully(stream, payload);
-        if (payloadRead < payloadLength)
-            throw new ReplayBufferFormatException($"truncated replay buffer file: the payload declares {payloadLength} bytes, the file has {payloadRead}");
-        Span<byte> checksumBytes = stackalloc byte[8];
-        int checksumRead = ReadFully(stream, checksumBytes);
-        if (checksumRead < checksumBytes.Length)
-            throw new ReplayBufferFormatException($"truncated replay buffer file: the checksum needs 8 bytes after the payload, the file has {checksumRead}");
-        ulong expected = BitConverter.ToUInt64(checksumBytes), actual = Checksum(payload);
-        if (expected != actual)
-            throw new ReplayBufferFormatException($"corrupt replay buffer file: payload checksum is {actual:x16}, the file records {expected:x16}");
-
-        try
-        {
-            LoadPayload(payload);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new ReplayBufferFormatException("inconsistent replay buffer file: its episodes run past the end of the payload", e);
-        }
-    }
-
-    private void LoadPayload(byte[] payload)
-    {
-        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
-        string envId = reader.ReadString();
-        if (envId != _env.Id)
-            throw new ReplayBufferFormatException($"the replay buffer file was filled from {envId}; this buffer's environment is {_env.Id}");
-        ExpectSame("capacity", reader.ReadInt32(), Capacity);
-        ExpectSame("observation size", reader.ReadInt32(), ObservationSize);
-        ExpectSame("goal size", reader.ReadInt32(), GoalSize);
-        ExpectSame("action size", reader.ReadInt32(), ActionSize);
-        ExpectSame("max_episode_steps", reader.ReadInt32(), MaxEpisodeSteps);
-        ExpectSame("row capacity", reader.ReadInt32(), _rowCapacity);
-        ExpectSame("episode slots", reader.ReadInt32(), _episodeSlots);
-        int oldestSlot = reader.ReadInt32(), episodeCount = reader.ReadInt32();
-        uint oldestSerial = reader.ReadUInt32();
-        bool inProgress = reader.ReadBoolean();
-        int transitionCount = reader.ReadInt32(), nextFirstRow = reader.ReadInt32();
-        if (oldestSlot < 0 || oldestSlot >= _episodeSlots || episodeCount < 0 || episodeCount > _episodeSlots || (inProgress && episodeCount == 0)
-            || transitionCount < 0 || transitionCount > Capacity || nextFirstRow < 0 || nextFirstRow > _rowCapacity)
-            throw new ReplayBufferFormatException("inconsistent replay buffer file: ring state out of range");
-
-        // Check every episode record before touching the buffer, so a refused file changes nothing. Sampling reads
-        // rows without bounds checks, so the ring's invariants are checked too: episodes follow each other row after
-        // row (jumping to row 0 only where a longest episode would not have fitted), wrap at most once without
-        // overlapping, and every row but an episode's last holds a step.
-        long episodesStart = reader.BaseStream.Position;
-        long transitions = 0;
-        int previousLastRow = -1, wraps = 0, oldestFirstRow = 0;
-        for (int n = 0; n < episodeCount; n++)
-        {
-            int firstRow = reader.ReadInt32(), lastRow = reader.ReadInt32();
-            int steps = lastRow - firstRow;
-            bool finished = !(inProgress && n == episodeCount - 1);
-            if (firstRow < 0 || lastRow >= _rowCapacity || steps < (finished ? 1 : 0) || steps > MaxEpisodeSteps)
-                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} spans rows {firstRow}..{lastRow}");
-            if (n == 0) oldestFirstRow = firstRow;
-            else if (firstRow == 0 && _rowCapacity - (previousLastRow + 1) < MaxEpisodeSteps + 1) wraps++;
-            else if (firstRow != previousLastRow + 1)
-                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} starts at row {firstRow}, not after the previous one (row {previousLastRow})");
-            if (wraps > 1 || (wraps == 1 && lastRow >= oldestFirstRow))
-                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} overlaps older episodes");
-            previousLastRow = lastRow;
-            transitions += steps;
-            long flagsAt = reader.BaseStream.Position + GoalSize * sizeof(float) + (long)(steps + 1) * _rowStride * sizeof(float);
-            if (flagsAt + steps + 1 > payload.Length) throw new EndOfStreamException();
-            for (int t = 0; t <= steps; t++)
-                if (((payload[flagsAt + t] & StepStored) != 0) != (t < steps))
-                    throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} has step flags that do not match its length");
-            reader.BaseStream.Position = flagsAt + steps + 1;
-        }
-        if (transitions != transitionCount)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: its episodes hold {transitions} transitions, its header says {transitionCount}");
-        if (!inProgress && episodeCount > 0 && nextFirstRow != previousLastRow + 1)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: the next episode would start at row {nextFirstRow}, not after the newest one");
-        if (reader.BaseStream.Position != payload.Length)
-            throw new ReplayBufferFormatException("inconsistent replay buffer file: bytes left over after the last episode");
-
-        reader.BaseStream.Position = episodesStart;
-        _oldestSlot = oldestSlot; _episodeCount = episodeCount; _oldestSerial = oldestSerial;
-        _episodeInProgress = inProgress; _transitionCount = transitionCount; _nextFirstRow = nextFirstRow;
-        Array.Clear(_stepFlags);
-        MarkAllBlocksStale();
-        for (int n = 0, slot = oldestSlot; n < episodeCount; n++, slot = slot + 1 == _episodeSlots ? 0 : slot + 1)
-        {
-            int firstRow = reader.ReadInt32(), lastRow = reader.ReadInt32(), rowCount = lastRow - firstRow + 1;
-            _episodeFirstRow[slot] = firstRow;
-            _episodeLastRow[slot] = lastRow;
-            reader.Read(MemoryMarshal.AsBytes(_episodeDesiredGoal.AsSpan(slot * GoalSize, GoalSize)));
-            reader.Read(MemoryMarshal.AsBytes(_rows.AsSpan(firstRow * _rowStride, rowCount * _rowStride)));
-            reader.Read(_stepFlags.AsSpan(firstRow, rowCount));
-            // Rebuild the row -> episode index; blocks whose first row no live episode holds stay stale.
-            uint serial = oldestSerial + (uint)n;
-            for (int row = (firstRow + BlockMask) & ~BlockMask; row <= lastRow; row += 1 << BlockShift)
-            {
-                _blockEpisodeSlot[row >> BlockShift] = slot;
-                _blockEpisodeSerial[row >> BlockShift] = serial;
-            }
-            _currentSlot = slot;
-        }
-    }
-
-    private static void ExpectSame(string what, int inFile, int inBuffer)
-    {
-        if (inFile != inBuffer)
-            throw new ReplayBufferFormatException($"the replay buffer file was saved with {what} {inFile}; this buffer has {inBuffer}");
-    }
-
-    private long MaxPayloadBytes() =>
-        1024 + 3L * _env.Id.Length
-        + (long)_episodeSlots * (8 + GoalSize * sizeof(float))
-        + (long)_rowCapacity * (_rowStride * sizeof(float) + 1);
-
-    private static int ReadFully(Stream stream, Span<byte> into)
-    {
-        int total = 0;
-        while (total < into.Length)
-        {
-            int n = stream.Read(into[total..]);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
-    }
-
-    /// <summary>64-bit FNV-1a: enough to catch a damaged or hand-edited file (not an adversary).</summary>
-    private static ulong Checksum(ReadOnlySpan<byte> bytes)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in bytes) { hash ^= b; hash *= 1099511628211UL; }
-        return hash;
-    }
 }
