@@ -1,6 +1,5 @@
 using HerTools.Core.Envs;
 using HerTools.Core.Replay;
-using HerTools.Core.Training;
 
 namespace HerTools.Core.Agents;
 
@@ -19,9 +18,8 @@ public sealed class Her : IGoalPolicy, IDisposable
     private readonly bool _normalize;
     private readonly bool _relativeGoals;
 
-    public Her(AlgorithmSpec algorithm, DdpgOptions options, int observationSize, int goalSize, Box actionSpace)
+    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace)
     {
-        Algorithm = algorithm;
         _observationSize = observationSize;
         _goalSize = goalSize;
         _input = new float[observationSize + goalSize];
@@ -30,7 +28,6 @@ public sealed class Her : IGoalPolicy, IDisposable
         Learner = new Ddpg(options, observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High);
     }
 
-    public AlgorithmSpec Algorithm { get; }
     public Ddpg Learner { get; }
 
     /// <summary>The deterministic action for a dict observation.</summary>

@@ -15,8 +15,8 @@ public static class ConfigSchema
     public static IReadOnlyList<ConfigKey> Keys { get; } =
     [
         Key("algo", ConfigValueKind.String, "Algorithm: `her` (DDPG with hindsight relabeling), `ddpg` (plain replay, the baseline HER must beat), or one a user registers.",
-            c => c.Algo, (c, v) => c.Algo = (string)v!, v => Training.AlgorithmRegistry.IsRegistered((string)v!) ? null
-                : $"expected a registered algorithm ({string.Join(", ", Training.AlgorithmRegistry.List().Select(a => a.Name))}), got '{v}'"),
+            c => c.Algo, (c, v) => c.Algo = (string)v!, v => AlgorithmRegistry.IsRegistered((string)v!) ? null
+                : $"expected a registered algorithm ({string.Join(", ", AlgorithmRegistry.List().Select(a => a.Name))}), got '{v}'"),
         Key("seed", ConfigValueKind.ULong, "Seed of every generator of the run (environment, noise, buffer sampling, network init).",
             c => c.Seed, (c, v) => c.Seed = (ulong)v!),
         Key("total_timesteps", ConfigValueKind.Long, "Environment steps to train for.",

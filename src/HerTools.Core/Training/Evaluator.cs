@@ -46,7 +46,7 @@ public static class Evaluator
     /// seed, from the run's own <c>eval.eval_seed</c>, so the episodes are those its training evaluations used.</summary>
     public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong? seed = null, int threads = 1)
     {
-        using var loaded = TrainingRun.LoadPolicy(checkpointPath, threads);
+        using var loaded = RunCheckpoint.LoadPolicy(checkpointPath, threads);
         return Evaluate(loaded.Policy, loaded.Env, episodes, seed ?? loaded.Config.Eval.EvalSeed);
     }
 

@@ -2,7 +2,6 @@ using HerTools.Core.Agents;
 using HerTools.Core.Envs;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
-using HerTools.Core.Training;
 
 namespace HerTools.Core.Tests.Agents;
 
@@ -15,7 +14,7 @@ public class HerTests
     private const int Observation = 3, Goal = 2, Action = 2;
     private static readonly Box Actions = new([-1f, -1f], [1f, 1f]);
 
-    private static Her NewHer(bool relativeGoals, bool normalize = false) => new(AlgorithmRegistry.Get("her"),
+    private static Her NewHer(bool relativeGoals, bool normalize = false) => new(
         new DdpgOptions { HiddenSizes = [16, 16], Seed = 5, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
         Observation, Goal, Actions);
 

@@ -1,4 +1,4 @@
-namespace HerTools.Core.Training;
+namespace HerTools.Core.Config;
 
 /// <summary>
 /// A named algorithm <c>algo:</c> can select. Both built-ins learn with DDPG; they differ in whether the

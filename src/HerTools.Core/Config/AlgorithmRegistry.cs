@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using HerTools.Core.Config;
 
-namespace HerTools.Core.Training;
+namespace HerTools.Core.Config;
 
 /// <summary>The algorithms a config's <c>algo:</c> key may name: <c>her</c>, <c>ddpg</c>, and any a user registers.</summary>
 public static class AlgorithmRegistry

@@ -1,0 +1,11 @@
+using HerTools.Core.Agents;
+using HerTools.Core.Config;
+using HerTools.Core.Envs;
+
+namespace HerTools.Core.Training;
+
+/// <summary>A checkpoint's policy with an environment of its run, disposed together.</summary>
+internal sealed record LoadedPolicy(Her Policy, IGoalEnv Env, HerConfig Config) : IDisposable
+{
+    public void Dispose() => Policy.Dispose();
+}

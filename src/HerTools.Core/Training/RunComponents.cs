@@ -1,0 +1,76 @@
+using HerTools.Core.Agents;
+using HerTools.Core.Config;
+using HerTools.Core.Envs;
+using HerTools.Core.Randomness;
+using HerTools.Core.Replay;
+
+namespace HerTools.Core.Training;
+
+/// <summary>
+/// The composition of a run: what its config builds before the first step. The training and evaluation
+/// environments, the HER buffer, the agent, the exploration noise, the random streams and the batch gradient
+/// steps sample into. Nothing here decides what happens next: that is the loop's <see cref="RunState"/>.
+/// </summary>
+internal sealed class RunComponents : IDisposable
+{
+    public RunComponents(HerConfig config)
+    {
+        Env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        EvalEnv = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
+        int actionSize = Env.ActionSpace.Size;
+        var algorithm = AlgorithmRegistry.Get(config.Algo);
+        Buffer = new HerReplayBuffer(config.Ddpg.BufferSize, observationSize, goalSize, actionSize, Env.MaxEpisodeSteps,
+            GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, Env);
+        ActionRng = Rng.ForStream(config.Seed, "actions");
+        NoiseRng = Rng.ForStream(config.Seed, "noise");
+        SampleRng = Rng.ForStream(config.Seed, "sampling");
+        var options = AgentOptions(config);
+        if (config.Threads == 0)
+        {
+            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High, config.Ddpg.BatchSize);
+            options = options with { Threads = ThreadChoice.Threads };
+            ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
+        }
+        Noise = CreateNoise(config.Ddpg, Env.ActionSpace, NoiseRng);
+        Batch = new ReplayBatch(config.Ddpg.BatchSize, observationSize, goalSize, actionSize);
+        Agent = CreateAgent(options, Env); // last: nothing after it can throw
+    }
+
+    public IGoalEnv Env { get; }
+    /// <summary>A second instance for evaluations, so they never disturb the training episode in progress.</summary>
+    public IGoalEnv EvalEnv { get; }
+    public HerReplayBuffer Buffer { get; }
+    public Her Agent { get; }
+    public IActionNoise? Noise { get; }
+    /// <summary>Exploration draws: uniform actions before learning starts and for <c>random_eps</c>.</summary>
+    public Rng ActionRng { get; }
+    public Rng NoiseRng { get; }
+    /// <summary>The buffer's draws: which transitions, which are relabeled, with which goals.</summary>
+    public Rng SampleRng { get; }
+    public ReplayBatch Batch { get; }
+    /// <summary>With <c>threads: 0</c>: the count the probe chose, and the governor that may change it during the run.</summary>
+    public ThreadChoice? ThreadChoice { get; }
+    public ThreadCountGovernor? ThreadGovernor { get; }
+
+    /// <summary>The agent a config describes for <paramref name="env"/>: what training builds and a checkpoint's policy loads into.</summary>
+    public static Her CreateAgent(DdpgOptions options, IGoalEnv env) =>
+        new(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+
+    public static DdpgOptions AgentOptions(HerConfig c) => new()
+    {
+        HiddenSizes = c.Ddpg.HiddenSizes, Activation = c.Ddpg.Activation,
+        ActorLearningRate = c.Ddpg.ActorLr, CriticLearningRate = c.Ddpg.CriticLr, Tau = c.Ddpg.Tau, Gamma = c.Ddpg.Gamma,
+        ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, RelativeGoals = c.Ddpg.RelativeGoals,
+        NormalizerClipRange = (float)c.Ddpg.NormClip, Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
+    };
+
+    private static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
+    {
+        "gaussian" => new GaussianNoise(actionSpace.Size, c.NoiseSigma, rng),
+        "ornstein_uhlenbeck" => new OrnsteinUhlenbeckNoise(actionSpace.Size, c.NoiseSigma, rng),
+        _ => null,
+    };
+
+    public void Dispose() => Agent.Dispose();
+}
