@@ -8,7 +8,7 @@
     GUID                 = '5b0f7a52-6d0e-4c1e-9a43-3f3f6c2b8e71'
     Author               = 'HerTools'
     CompanyName          = 'HerTools'
-    Copyright            = '(c) HerTools. All rights reserved.'
+    Copyright            = '(c) HerTools contributors'
     Description          = 'Goal-conditioned reinforcement learning with Hindsight Experience Replay (DDPG+HER on TorchSharp) from PowerShell.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Smoke test of the her-tools .NET tool as a user gets it: pack it into ./artifacts, install it into a
-# temporary tool path from there alone (fresh package cache, no other feed), train the point_goal preset
-# briefly and evaluate the latest checkpoint with the installed binary. Any non-zero exit fails the script.
+# Smoke test of the her-tools .NET tool as a user gets it: pack it into ./artifacts (the her-tools pointer package
+# and one package per platform: her-tools.linux-x64, .win-x64, .osx-arm64), install `her-tools` into a temporary
+# tool path from there alone (fresh package cache, no other feed), which must go through the pointer to
+# her-tools.linux-x64, train the point_goal preset briefly and evaluate the latest checkpoint with the installed
+# binary. Any non-zero exit fails the script.
 #
 #   scripts/smoke-tool.sh [TOTAL_TIMESTEPS]      (default 500)
 #
@@ -19,13 +21,16 @@ step() { printf '\n== %s\n' "$*"; }
 
 cd "$repo"
 version="$(dotnet msbuild src/HerTools.Cli/HerTools.Cli.csproj -getProperty:Version -nologo | tr -d '[:space:]')"
-package="artifacts/her-tools.$version.nupkg"
+packages=(her-tools her-tools.linux-x64 her-tools.win-x64 her-tools.osx-arm64)
 
-step "pack her-tools $version"
-rm -f "$package"
+step "pack her-tools $version (pointer and platform packages)"
+for id in "${packages[@]}"; do rm -f "artifacts/$id.$version.nupkg"; done
 dotnet pack src/HerTools.Cli -c Release -nologo
-[[ -f "$package" ]] || { echo "smoke: $package was not produced" >&2; exit 1; }
-echo "smoke: $package is $(du -h "$package" | cut -f1)"
+for id in "${packages[@]}"; do
+    package="artifacts/$id.$version.nupkg"
+    [[ -f "$package" ]] || { echo "smoke: $package was not produced" >&2; exit 1; }
+    echo "smoke: $package is $(stat -c %s "$package") bytes"
+done
 
 tools="${HERTOOLS_TOOL_PATH:-$work/tools}"
 step "install into $tools"
@@ -44,6 +49,9 @@ NUGET_PACKAGES="$work/packages" dotnet tool install her-tools --version "$versio
   --tool-path "$tools" --add-source "$repo/artifacts" --configfile "$work/nuget.config"
 her="$tools/her-tools"
 "$her" --version
+# The pointer package names the platform packages; the SDK installs the one for this machine beside it.
+[[ -d "$tools/.store/her-tools/$version/her-tools.linux-x64" ]] ||
+    { echo "smoke: her-tools.linux-x64 was not installed through the pointer package" >&2; exit 1; }
 
 step "her-tools train --preset point_goal --set total_timesteps=$steps"
 run="$work/run"

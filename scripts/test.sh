@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test (README command 2; .ci/run runs this very script): restores the local tools, builds the
-# solution with zero warnings, packs and installs the her-tools package, runs the xunit and Pester suites,
+# solution with zero warnings, packs the her-tools packages and the HerTools module package, installs the tool,
+# runs the xunit and Pester suites,
 # and ends with exactly one line "N passed, N failed" summing both.
 # Exits non-zero when anything failed or when no test ran. Needs only the .NET SDK on the machine.
 set -euo pipefail
@@ -35,14 +36,22 @@ bash scripts/slurm-local.sh
 step "Build ($configuration, warnings are errors)"
 dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 
-# ==== The packed tool, end to end ====================================================================
-# Packs her-tools into ./artifacts, installs it from there alone into a throw-away tool path (its own
-# package cache), trains the point_goal preset briefly and evaluates it with the installed binary.
-step "her-tools: pack, install from ./artifacts, train and evaluate with the installed binary"
+# ==== The packages, end to end =======================================================================
+# Packs her-tools into ./artifacts (the pointer package and one package per platform), installs it from there
+# alone into a throw-away tool path (its own package cache), which goes through the pointer to
+# her-tools.linux-x64, trains the point_goal preset briefly and evaluates it with the installed binary.
+# The Pester tests open the packages packed here and use the installed tool (ToolPackage.Tests.ps1).
+step "her-tools: pack for linux-x64, win-x64 and osx-arm64, install from ./artifacts, train and evaluate"
 export HERTOOLS_TOOL_PATH=$temporary/tools
 bash scripts/smoke-tool.sh 500
-tool_package=$(ls -t artifacts/her-tools.*.nupkg | head -n 1) # the one just packed, should older versions lie beside it
-export HERTOOLS_TOOL_PACKAGE=$root/$tool_package
+export HERTOOLS_TOOL_PACKAGES=$root/artifacts
+
+# Lays the module out with the three platforms' natives (artifacts/module/HerTools/<version>/) and packs it as
+# artifacts/HerTools.<version>.nupkg; the Pester tests install it with Install-PSResource (ModulePackage.Tests.ps1).
+step "HerTools module: lay out and pack for PSResourceGet (scripts/pack-module.ps1)"
+dotnet pwsh -NoProfile -NonInteractive -File scripts/pack-module.ps1 -NoBuild -PackageDestination artifacts
+module_version=$(dotnet msbuild src/HerTools.PowerShell -getProperty:Version -nologo | tr -d '[:space:]')
+export HERTOOLS_MODULE_PACKAGE=$root/artifacts/HerTools.$module_version.nupkg
 # ======================================================================================================
 
 step "xunit"

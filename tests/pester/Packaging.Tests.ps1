@@ -1,13 +1,15 @@
 # scripts/pack-module.ps1 lays out artifacts/module/HerTools/<version>/; with artifacts/module on
 # $env:PSModulePath, `Import-Module HerTools` must load it in a fresh pwsh, with nothing copied by hand.
+# scripts/test.sh runs it once before the tests (HERTOOLS_MODULE_PACKAGE names the package it also wrote);
+# run alone, this file runs it itself (minutes: it builds the other platforms' natives).
 
 BeforeAll {
     $RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $version = (Import-PowerShellDataFile (Join-Path $RepositoryRoot 'HerTools.psd1')).ModuleVersion
+    $version = (& dotnet msbuild (Join-Path $RepositoryRoot 'src/HerTools.PowerShell') -getProperty:Version -nologo | Out-String).Trim()
     $modules = Join-Path $RepositoryRoot 'artifacts/module'
-    # The test runner has built module/bin; pack what it built.
-    $packed = & (Join-Path $RepositoryRoot 'scripts/pack-module.ps1') -NoBuild
     $expected = Join-Path $modules 'HerTools' $version
+    # The test runner has built module/bin; pack what it built, unless it packed it already.
+    $packed = if ($env:HERTOOLS_MODULE_PACKAGE) { Get-Item $expected } else { & (Join-Path $RepositoryRoot 'scripts/pack-module.ps1') -NoBuild }
 }
 
 Describe 'scripts/pack-module.ps1' {
@@ -39,6 +41,19 @@ Describe 'scripts/pack-module.ps1' {
             (Get-FileHash (Join-Path $expected $native)).Hash | Should -Be (Get-FileHash (Join-Path $RepositoryRoot 'module/bin' $native)).Hash
         }
         Join-Path $expected 'runtimes' | Should -Not -Exist
+    }
+
+    It 'puts the Windows and macOS natives beside them, each under its platform''s own names' {
+        foreach ($native in 'torch_cpu.dll', 'LibTorchSharp.dll', 'c10.dll', 'libSkiaSharp.dll', 'libtorch_cpu.dylib', 'libLibTorchSharp.dylib', 'libc10.dylib', 'libSkiaSharp.dylib') {
+            Join-Path $expected $native | Should -Exist
+        }
+    }
+
+    It 'stamps the version of Directory.Build.props, which the checkout''s manifests carry too' {
+        (Import-PowerShellDataFile (Join-Path $expected 'HerTools.psd1')).ModuleVersion | Should -Be $version
+        # The checkout's manifests cannot read MSBuild: they repeat the number, and this keeps them honest.
+        (Import-PowerShellDataFile (Join-Path $RepositoryRoot 'HerTools.psd1')).ModuleVersion | Should -Be $version
+        (Import-PowerShellDataFile (Join-Path $RepositoryRoot 'module/HerTools.psd1')).ModuleVersion | Should -Be $version
     }
 
     Context 'in a fresh pwsh with artifacts/module on $env:PSModulePath' {

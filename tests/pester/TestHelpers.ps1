@@ -1,8 +1,10 @@
 # Dot-sourced in BeforeAll by the cmdlet tests: imports the module under test (the repository's HerTools.psd1,
 # loading the build in module/bin) and gives the small helpers several test files share.
+# HERTOOLS_MODULE=HerTools tests the installed module instead, imported by name (.github/workflows/packages.yml
+# runs the cmdlet tests so on each platform after Install-PSResource HerTools).
 
 $script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-$script:Manifest = Join-Path $RepositoryRoot 'HerTools.psd1'
+$script:Manifest = if ($env:HERTOOLS_MODULE) { $env:HERTOOLS_MODULE } else { Join-Path $RepositoryRoot 'HerTools.psd1' }
 Import-Module $Manifest
 
 # A short PointGoal-v0 run: long enough for two evaluations and a best checkpoint, short enough for a test.
