@@ -1,5 +1,5 @@
-# The HerTools module as PowerShell users install it: the PSResourceGet package (HerTools.<version>.nupkg) in a
-# local repository, `Install-PSResource HerTools` into a user's module path, then `Import-Module HerTools` by name
+# The HerTools module as PowerShell users install it: the PSResourceGet package (HerTools.<version>.nupkg)
+# published into a local repository, `Install-PSResource HerTools` into a user's module path, then `Import-Module HerTools` by name
 # in a fresh pwsh that trains and evaluates.
 # scripts/test.sh packs it once (scripts/pack-module.ps1 -PackageDestination artifacts) and names the file in
 # HERTOOLS_MODULE_PACKAGE; run alone, this file packs its own (minutes: three platforms' libtorch).
@@ -100,14 +100,15 @@ Describe 'the HerTools PSResourceGet package' {
     }
 }
 
-Describe 'Install-PSResource HerTools from a local repository' {
+Describe 'Publish-PSResource into a local repository, then Install-PSResource HerTools' {
     BeforeAll {
         $script:Repository = Join-Path $TestDrive 'repository'
         New-Item -ItemType Directory -Path $Repository | Out-Null
-        Copy-Item -Path $Package -Destination $Repository
+        # Publish-PSResource -NupkgPath publishes the package as packed (-Path would pack the folder again).
         $script:Installed = Invoke-UserPwsh @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name local -Uri '$Repository' -Trusted
+Publish-PSResource -NupkgPath '$Package' -Repository local
 Install-PSResource HerTools -Repository local -Scope CurrentUser
 Get-InstalledPSResource HerTools | Select-Object Name, @{ n = 'Version'; e = { `$_.Version.ToString() } }, InstalledLocation | ConvertTo-Json -Compress
 "@
@@ -127,6 +128,10 @@ Import-Module HerTools
     Episodes    = `$evaluation.EpisodeCount
 } | ConvertTo-Json -Compress
 "@
+    }
+
+    It 'publishes the package into the local repository' {
+        Join-Path $Repository "HerTools.$Version.nupkg" | Should -Exist
     }
 
     It 'installs HerTools into the user''s module path' {
