@@ -45,7 +45,10 @@ BeforeAll {
             $arguments = @('-NoProfile', '-NonInteractive', '-Command', $Command)
             # `dotnet pwsh` runs pwsh.dll in the dotnet host.
             if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $arguments = @(Join-Path $PSHOME 'pwsh.dll') + $arguments }
-            $output = & $pwsh @arguments 2>&1
+            # Started in the temporary home too: Publish-PSResource (NuGet's settings code) writes NuGet/NuGet.Config
+            # under its working directory.
+            Push-Location $script:UserHome
+            try { $output = & $pwsh @arguments 2>&1 } finally { Pop-Location }
             if ($LASTEXITCODE -ne 0) { throw "pwsh failed (exit code $LASTEXITCODE): $($output -join "`n")" }
             ($output | Select-Object -Last 1 | Out-String) | ConvertFrom-Json
         }
