@@ -79,22 +79,39 @@ internal sealed class CheckpointManifest
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>The largest <c>checkpoint.json</c> read: a real one is a few kilobytes, whatever the run.</summary>
+    public const int MaxBytes = 1 << 20;
+
     /// <summary>Reads and checks <c>checkpoint.json</c> of <paramref name="checkpointPath"/>.</summary>
-    /// <exception cref="CheckpointException">Absent, unreadable, foreign, of an unknown version, or inconsistent.</exception>
+    /// <exception cref="CheckpointException">Absent, not a regular file, too large, unreadable, foreign, of an unknown
+    /// version, or inconsistent.</exception>
     public static CheckpointManifest Read(string checkpointPath)
     {
         const string manifestName = CheckpointStore.ManifestFileName;
         string path = Path.Combine(checkpointPath, manifestName);
         if (!Directory.Exists(checkpointPath))
             throw new CheckpointException(checkpointPath, null, CheckpointProblem.NotACheckpoint, "the checkpoint folder does not exist");
-        if (!File.Exists(path))
+        var kind = CheckpointFileAccess.KindOf(path, out long length);
+        if (kind == CheckpointFileKind.Missing)
             throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.NotACheckpoint,
                 $"not a checkpoint folder: it has no {manifestName} (an incomplete or foreign folder)");
+        if (kind == CheckpointFileKind.Regular && length > MaxBytes)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed,
+                $"{length} bytes, more than the {MaxBytes} a checkpoint manifest may have");
+
+        byte[] bytes = new byte[length];
+        using (var stream = CheckpointFileAccess.OpenRegular(checkpointPath, manifestName, length))
+        {
+            int read = 0, n;
+            while (read < bytes.Length && (n = stream.Read(bytes, read, bytes.Length - read)) > 0) read += n;
+            if (read < bytes.Length)
+                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Truncated, $"truncated while read: {read} of {length} bytes");
+        }
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
@@ -124,7 +141,7 @@ internal sealed class CheckpointManifest
                 manifest = root.Deserialize<CheckpointManifest>(Options)
                     ?? throw new JsonException("the manifest is null");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
             {
                 throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, e.Message, e);
             }
@@ -135,21 +152,28 @@ internal sealed class CheckpointManifest
 
     private void Check(string checkpointPath)
     {
-        void Fail(string problem) =>
-            throw new CheckpointException(checkpointPath, CheckpointStore.ManifestFileName, CheckpointProblem.Malformed, problem);
+        CheckpointException Fail(string problem) =>
+            new(checkpointPath, CheckpointStore.ManifestFileName, CheckpointProblem.Malformed, problem);
 
-        if (Step < 0) Fail($"step is {Step.ToString(CultureInfo.InvariantCulture)}, below 0");
-        if (Episode < 0) Fail($"episode is {Episode.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (Step < 0) throw Fail($"step is {Step.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (Episode < 0) throw Fail($"episode is {Episode.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (RunId.Length == 0 || EnvId.Length == 0 || Algorithm.Length == 0) throw Fail("run_id, env_id and algorithm must not be empty");
+        foreach (var (key, rate) in (ReadOnlySpan<(string, double?)>)[("eval_success_rate", EvalSuccessRate), ("best_eval_success_rate", BestEvalSuccessRate)])
+            if (rate is double r && !(r >= 0 && r <= 1)) throw Fail($"{key} is {r.ToString(CultureInfo.InvariantCulture)}, outside [0, 1]");
+        // Collections' elements are not covered by the nullable annotations the serializer respects.
+        if (Extra is not null && Extra.Values.Any(v => v is null)) throw Fail("\"extra\" has a null value");
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in Files)
         {
+            if (file is null) throw Fail("\"files\" has a null entry");
+            string name = CheckpointNames.Printable(file.Name);
             // A manifest naming "../x" must not make the reader open files outside the checkpoint.
             if (!CheckpointNames.IsPlainFileName(file.Name) || file.Name == CheckpointStore.ManifestFileName)
-                Fail($"lists a file named '{file.Name}', which is not a plain file name inside the checkpoint");
-            if (!seen.Add(file.Name)) Fail($"lists the file '{file.Name}' twice");
-            if (file.Bytes < 0) Fail($"lists '{file.Name}' with a length below 0");
+                throw Fail($"lists a file named '{name}', which is not a plain file name inside the checkpoint");
+            if (!seen.Add(file.Name)) throw Fail($"lists the file '{name}' twice");
+            if (file.Bytes < 0) throw Fail($"lists '{name}' with a length below 0");
             if (file.Sha256.Length != 64 || !file.Sha256.All(char.IsAsciiHexDigitLower))
-                Fail($"lists '{file.Name}' with a SHA-256 that is not 64 lowercase hexadecimal digits");
+                throw Fail($"lists '{name}' with a SHA-256 that is not 64 lowercase hexadecimal digits");
         }
     }
 }
