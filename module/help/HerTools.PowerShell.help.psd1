@@ -87,11 +87,13 @@ $module = (Get-Module HerTools).Path
             'Get-HerCheckpoint reads the checkpoint.json of every checkpoint in the checkpoints/ folder of each run folder, without loading weights, and returns them newest first: path, name, run id, environment step and episode, the evaluation success at that step, environment, algorithm, creation time, and whether it is the best checkpoint.'
             '-Latest returns only the newest checkpoint of each run, -Best only the one with the best evaluation success. Run folders come from -Path or from the pipeline: the output of Start-HerTraining binds through its RunDirectory property.'
             'A run folder that does not exist, or a checkpoint whose checkpoint.json is missing or corrupt, is a terminating error naming the folder.'
+            '-Verify checks every file of each checkpoint: its SHA-256 against checkpoint.json (the checkpoint is intact) and its content against the config and the environment, as a resume would load it. A checkpoint that fails is not output: an InvalidCheckpoint error names its file and field instead. The manifest proves integrity, not authenticity: see docs/checkpoints.md.'
         )
         Parameters  = @{
             Path   = 'Run folders. Bound from the pipeline as strings (Get-ChildItem runs -Directory) or through a RunDirectory property (Start-HerTraining''s output). A checkpoint folder stands for the run it belongs to.'
             Latest = 'Returns only the newest checkpoint of each run.'
             Best   = 'Returns only the checkpoint with the best evaluation success of each run (kept when checkpoint.keep_best is true).'
+            Verify = 'Checks every file of each checkpoint (hash and content) and writes an InvalidCheckpoint error instead of the checkpoint for each one that fails.'
         }
         Inputs      = @(
             @{ Type = 'System.String'; Description = 'Run folder paths.' }
@@ -110,6 +112,11 @@ $module = (Get-Module HerTools).Path
                 Title   = 'The best checkpoint, every property'
                 Code    = 'Get-HerCheckpoint runs/demo -Best | Format-List *'
                 Remarks = 'The checkpoint that scored the best evaluation success during training.'
+            }
+            @{
+                Title   = 'Check a run''s checkpoints whole before sharing them'
+                Code    = 'Get-HerCheckpoint runs/demo -Verify'
+                Remarks = 'Every file hashed and loaded as a resume would; a checkpoint that fails is an error, not output.'
             }
             @{
                 Title   = 'The latest checkpoint of every run under a folder'

@@ -79,4 +79,45 @@ public class CheckpointsCommandTests
         Assert.Contains("run folder not found", run.Error);
         Assert.Equal("", run.Out);
     }
+
+    [Fact]
+    public void Verify_checks_every_file_of_every_checkpoint_and_fails_naming_the_one_that_disagrees()
+    {
+        using var dir = new TempDirectory();
+        string runDir = dir.Combine("run");
+        var train = Cli.Run("train", "--preset", "point_goal", "--set", "total_timesteps=120", "--set", "checkpoint.checkpoint_freq=60",
+            "--set", "eval.n_eval_episodes=2", "--set", "ddpg.learning_starts=50", "--set", "ddpg.hidden_sizes=[16]", "--output", runDir);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var intact = Cli.Run("checkpoints", runDir, "--verify");
+        Assert.True(intact.ExitCode == 0, intact.ToString());
+        string[] lines = intact.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"\sVERIFIED\s+PATH$", lines[0]);
+        Assert.All(lines[1..], line => Assert.Matches(@"\sok\s+\S+$", line));
+        Assert.Equal("", intact.Error);
+
+        // Whole as far as its manifest goes (hash recomputed), but its step disagrees with checkpoint.json's.
+        string step60 = Path.Combine(runDir, "checkpoints", "step_60");
+        string state = Path.Combine(step60, "state.bin");
+        byte[] bytes = File.ReadAllBytes(state);
+        BitConverter.GetBytes(61L).CopyTo(bytes, 8);
+        File.WriteAllBytes(state, bytes);
+        string manifestPath = Path.Combine(step60, CheckpointStore.ManifestFileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        foreach (var entry in manifest["files"]!.AsArray())
+            if ((string)entry!["name"]! == "state.bin") entry["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var damaged = Cli.Run("checkpoints", runDir, "--verify");
+        Assert.True(damaged.ExitCode == 1, damaged.ToString());
+        Assert.Matches(@"(?m)^step_60\s.*\sFAILED\s+\S*step_60$", damaged.Out);
+        Assert.Matches(@"(?m)^step_120\s.*\sok\s", damaged.Out);
+        Assert.Equal($"her-tools: {state}: timesteps: 61, but checkpoint.json says step 60", damaged.Error.Trim());
+
+        var json = Cli.Run("checkpoints", runDir, "--verify", "--json");
+        Assert.Equal(1, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Out);
+        var items = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal([true, false], items.Where(i => !i.GetProperty("checkpoint").GetProperty("isBest").GetBoolean()).Select(i => i.GetProperty("isValid").GetBoolean()));
+    }
 }

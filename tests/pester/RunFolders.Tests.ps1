@@ -78,6 +78,32 @@ Describe 'Get-HerCheckpoint' {
         }
     }
 
+    Context 'with -Verify' {
+        It 'returns every checkpoint of an intact run, each file checked' {
+            $verified = Get-HerCheckpoint -Path $shared.RunDirectory -Verify
+
+            $verified.Path | Should -Be (Get-HerCheckpoint -Path $shared.RunDirectory).Path
+        }
+
+        It 'writes an InvalidCheckpoint error naming the file for a checkpoint whose file no longer matches, and the others still' {
+            $copy = Join-Path $TestDrive 'verify-damaged'
+            Copy-Item -Recurse $shared.RunDirectory $copy
+            $damaged = Join-Path $copy 'checkpoints' (Split-Path -Leaf $shared.LastCheckpoint) 'state.bin'
+            $bytes = [IO.File]::ReadAllBytes($damaged)
+            $bytes[20] = $bytes[20] -bxor 1
+            [IO.File]::WriteAllBytes($damaged, $bytes)
+
+            $verified = Get-HerCheckpoint -Path $copy -Verify -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            @($problems).Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCheckpoint,*'
+            $problems[0].Exception.FileName | Should -Be 'state.bin'
+            $problems[0].Exception.Message | Should -BeLike "*$damaged*"
+            $verified.Path | Should -Not -Contain (Split-Path -Parent $damaged)
+            @($verified).Count | Should -Be (@(Get-HerCheckpoint -Path $copy).Count - 1)
+        }
+    }
+
     Context 'with bad input' {
         It 'stops with PathNotFound for a run folder that does not exist' {
             $missing = Join-Path $TestDrive 'no-run'

@@ -261,23 +261,44 @@ public sealed class Ddpg : IDisposable
         GoalNormalizer.WriteState(writer);
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote; the networks' sizes and activation must match this learner's.</summary>
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote; the networks' sizes and activation must match this learner's. Every
+    /// value is checked against what training can produce (finite; Adam's moments consistent; no parameter further
+    /// from 0 than its initial bound of 1 plus <see cref="FlatAdam.MaxStepPerLearningRate"/> learning rates per
+    /// step taken), so a file that loads also trains; anything else is refused with a
+    /// <see cref="SavedStateException"/> naming the field.
+    /// </summary>
     public void Load(BinaryReader reader)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string header = reader.ReadString();
-        if (header != StateHeader) throw new HerToolsException($"not a saved DDPG learner (header '{header}')");
-        int version = reader.ReadInt32();
-        if (version != StateVersion) throw new HerToolsException($"saved DDPG learner has format version {version}, this build reads {StateVersion}");
-        string layout = reader.ReadString();
-        if (layout != Layout()) throw new HerToolsException($"saved DDPG learner has networks {layout}, this one has {Layout()}");
+        string header = SavedStateException.Read("header", reader.ReadString);
+        if (header != StateHeader) throw new SavedStateException("header", $"not a saved DDPG learner (header '{Checkpoints.CheckpointNames.Printable(header)}')");
+        int version = SavedStateException.Read("format version", reader.ReadInt32);
+        if (version != StateVersion) throw new SavedStateException("format version", $"saved DDPG learner has format version {version}, this build reads {StateVersion}");
+        string layout = SavedStateException.Read("layout", reader.ReadString);
+        if (layout != Layout()) throw new SavedStateException("layout", $"saved DDPG learner has networks '{Checkpoints.CheckpointNames.Printable(layout)}', this one has {Layout()}");
         string[] names = ["actor", "critic", "actor target", "critic target"];
         var networks = (Mlp[])[_actor, _critic, _actorTarget, _criticTarget];
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
-        _actorOptimizer.Load(reader);
-        _criticOptimizer.Load(reader);
-        ObservationNormalizer.ReadState(reader);
-        GoalNormalizer.ReadState(reader);
+        _actorOptimizer.Load(reader, "actor");
+        _criticOptimizer.Load(reader, "critic");
+        if (_actorOptimizer.Steps != _criticOptimizer.Steps)
+            throw new SavedStateException("actor Adam steps", $"{_actorOptimizer.Steps}, but the critic's are {_criticOptimizer.Steps}: every update steps both");
+        ObservationNormalizer.ReadState(reader, "observation normalizer");
+        GoalNormalizer.ReadState(reader, "goal normalizer");
+        for (int i = 0; i < networks.Length; i++)
+            CheckReachable(networks[i], names[i] + " parameters", i % 2 == 0 ? _actorOptimizer : _criticOptimizer);
+    }
+
+    // Initial weights and biases lie in [-1/sqrt(fan_in), 1/sqrt(fan_in)], within [-1, 1]; Adam moves each by at most
+    // MaxStepPerLearningRate learning rates a step, and a target network averages its online network's past values.
+    private static void CheckReachable(Mlp network, string field, FlatAdam optimizer)
+    {
+        double bound = 1 + FlatAdam.MaxStepPerLearningRate * optimizer.LearningRate * optimizer.Steps;
+        using var scope = torch.NewDisposeScope();
+        double largest = network.FlatParameters.abs().max().item<float>();
+        if (largest > bound * (1 + 1e-5))
+            throw new SavedStateException(field, $"hold a value of magnitude {largest:G4}; {optimizer.Steps} Adam steps at learning rate {optimizer.LearningRate:G4} reach at most {bound:G4}");
     }
 
     public void Dispose()

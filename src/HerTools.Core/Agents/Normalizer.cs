@@ -88,12 +88,19 @@ public sealed class Normalizer
         TensorIo.WriteDoubles(writer, _sumOfSquares);
     }
 
-    public void ReadState(BinaryReader reader)
+    /// <summary>Restores what <see cref="WriteState"/> wrote; <paramref name="name"/> (<c>observation normalizer</c>)
+    /// names the fields of a refusal. Statistics that would turn inputs into NaN are refused.</summary>
+    public void ReadState(BinaryReader reader, string name = "normalizer")
     {
-        Count = reader.ReadInt64();
-        TensorIo.ReadDoubles(reader, _sum, "normalizer sums");
-        TensorIo.ReadDoubles(reader, _sumOfSquares, "normalizer sums of squares");
+        Count = SavedStateException.ReadInt64(reader, $"{name} count", 0, long.MaxValue);
+        TensorIo.ReadDoubles(reader, _sum, $"{name} sums");
+        TensorIo.ReadDoubles(reader, _sumOfSquares, $"{name} sums of squares");
+        foreach (double v in _sumOfSquares)
+            if (v < 0) throw new SavedStateException($"{name} sums of squares", $"holds {v:R}, below 0");
         RecomputeStatistics();
+        for (int i = 0; i < Size; i++)
+            if (!float.IsFinite(_mean[i]) || !float.IsFinite(_std[i]))
+                throw new SavedStateException($"{name} sums", $"give component {i} a mean or standard deviation beyond float range");
     }
 
     // Var = E[x^2] - E[x]^2 in float64, floored at epsilon^2 (also absorbs a slightly negative difference from rounding).

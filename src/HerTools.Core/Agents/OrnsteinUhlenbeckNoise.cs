@@ -56,7 +56,8 @@ public sealed class OrnsteinUhlenbeckNoise : IActionNoise
 
     public void ReadState(BinaryReader reader)
     {
-        GaussianNoise.CheckSavedSize(reader.ReadInt32(), Size);
-        for (int i = 0; i < Size; i++) _x[i] = reader.ReadDouble();
+        GaussianNoise.CheckSavedSize(SavedStateException.Read("noise size", reader.ReadInt32), Size);
+        // The process value stays within a few sigma; a huge one would only saturate every action, a NaN poison them.
+        for (int i = 0; i < Size; i++) _x[i] = SavedStateException.ReadDouble(reader, "noise value", -1e6, 1e6);
     }
 }

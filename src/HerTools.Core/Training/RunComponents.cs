@@ -65,7 +65,7 @@ internal sealed class RunComponents : IDisposable
         NormalizerClipRange = (float)c.Ddpg.NormClip, Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
     };
 
-    private static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
+    public static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
     {
         "gaussian" => new GaussianNoise(actionSpace.Size, c.NoiseSigma, rng),
         "ornstein_uhlenbeck" => new OrnsteinUhlenbeckNoise(actionSpace.Size, c.NoiseSigma, rng),

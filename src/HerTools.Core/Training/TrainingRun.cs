@@ -357,18 +357,8 @@ internal sealed class TrainingRun : IDisposable
     private void Restore(CheckpointReader reader)
     {
         string path = reader.Info.Path;
-        using (var s = reader.OpenFile(RunCheckpoint.AgentFile)) _parts.Agent.Load(s);
-        using (var s = reader.OpenFile(RunCheckpoint.StateFile)) _state.Read(s, path, _interval, _parts);
-        if (reader.Has(RunCheckpoint.ReplayFile))
-        {
-            using var s = reader.OpenFile(RunCheckpoint.ReplayFile);
-            _parts.Buffer.Load(s);
-        }
-        else
-        {
-            // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
-            StartEpisode(_parts.Env.Reset());
-        }
+        // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
+        if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
 
         string sourceRun = reader.Info.RunDirectory;
         RunResume.AlignLogs(path, sourceRun, _runDirectory, _state.Timesteps);
