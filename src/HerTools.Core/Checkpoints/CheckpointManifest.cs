@@ -79,6 +79,9 @@ internal sealed class CheckpointManifest
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>The largest length a listed file may have (a petabyte): far beyond any buffer, far below overflow.</summary>
+    public const long MaxFileBytes = 1L << 50;
+
     /// <summary>The largest <c>checkpoint.json</c> read: a real one is a few kilobytes, whatever the run.</summary>
     public const int MaxBytes = 1 << 20;
 
@@ -120,34 +123,47 @@ internal sealed class CheckpointManifest
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"not a HerTools checkpoint manifest: the top level is {root.ValueKind}, not an object");
-            string? format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-            if (format != FormatName)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"not a HerTools checkpoint manifest: \"format\" is {(format is null ? "absent" : $"'{format}'")}, expected '{FormatName}'");
-            if (!root.TryGetProperty("format_version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version))
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    "\"format_version\" is absent or not an integer");
-            if (version != CheckpointStore.FormatVersion)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"format version {version} is not supported; this HerTools reads format version {CheckpointStore.FormatVersion}");
-
-            CheckpointManifest manifest;
             try
             {
-                manifest = root.Deserialize<CheckpointManifest>(Options)
-                    ?? throw new JsonException("the manifest is null");
+                return FromDocument(checkpointPath, document.RootElement);
             }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
+            catch (InvalidOperationException e)
             {
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, e.Message, e);
+                // A string that is not valid UTF-8: JsonDocument checks the structure, not every string's encoding.
+                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, $"not valid JSON text: {e.Message}", e);
             }
-            manifest.Check(checkpointPath);
-            return manifest;
         }
+    }
+
+    private static CheckpointManifest FromDocument(string checkpointPath, JsonElement root)
+    {
+        const string manifestName = CheckpointStore.ManifestFileName;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"not a HerTools checkpoint manifest: the top level is {root.ValueKind}, not an object");
+        string? format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        if (format != FormatName)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"not a HerTools checkpoint manifest: \"format\" is {(format is null ? "absent" : $"'{format}'")}, expected '{FormatName}'");
+        if (!root.TryGetProperty("format_version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version))
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                "\"format_version\" is absent or not an integer");
+        if (version != CheckpointStore.FormatVersion)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"format version {version} is not supported; this HerTools reads format version {CheckpointStore.FormatVersion}");
+
+        CheckpointManifest manifest;
+        try
+        {
+            manifest = root.Deserialize<CheckpointManifest>(Options)
+                ?? throw new JsonException("the manifest is null");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, e.Message, e);
+        }
+        manifest.Check(checkpointPath);
+        return manifest;
     }
 
     private void Check(string checkpointPath)
@@ -172,6 +188,8 @@ internal sealed class CheckpointManifest
                 throw Fail($"lists a file named '{name}', which is not a plain file name inside the checkpoint");
             if (!seen.Add(file.Name)) throw Fail($"lists the file '{name}' twice");
             if (file.Bytes < 0) throw Fail($"lists '{name}' with a length below 0");
+            // So the total of all lengths cannot overflow, whatever the manifest says.
+            if (file.Bytes > MaxFileBytes) throw Fail($"lists '{name}' with a length of {file.Bytes} bytes, more than a checkpoint file can have");
             if (file.Sha256.Length != 64 || !file.Sha256.All(char.IsAsciiHexDigitLower))
                 throw Fail($"lists '{name}' with a SHA-256 that is not 64 lowercase hexadecimal digits");
         }

@@ -26,16 +26,16 @@ internal static class RunCheckpoint
         var config = ReadConfig(reader);
         config.Threads = threads;
         var env = MakeEnv(reader, config);
+        // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
+        var state = new RunState();
+        var stateEnv = MakeEnv(reader, config);
+        Rng[] generators = [new(0), new(0), new(0)];
+        var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
+        Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
         var agent = RunComponents.CreateAgent(RunComponents.AgentOptions(config), env);
         try
         {
             Load(reader, AgentFile, agent.Load);
-            // The run state is read into throw-away parts: evaluation starts its own episodes from fixed seeds.
-            var state = new RunState();
-            var stateEnv = MakeEnv(reader, config);
-            Rng[] generators = [new(0), new(0), new(0)];
-            var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
-            Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
             CheckState(reader, state, agent);
         }
         catch

@@ -133,6 +133,13 @@ public sealed class CheckpointFuzzTests(CheckpointFuzzTests.Pristine pristine, I
 
             var clock = Stopwatch.StartNew();
             progress.Boxed = new((i, mutation.Description, clock));
+            // A manifest is also read without loading anything, to list a run's checkpoints: that must refuse as cleanly.
+            if (fileName == CheckpointStore.ManifestFileName)
+            {
+                try { CheckpointStore.List(Path.GetDirectoryName(Path.GetDirectoryName(checkpoint))!); }
+                catch (CheckpointException) { }
+                catch (Exception e) { failures.Add($"case {i} ({mutation.Description}): listing: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}"); }
+            }
             try
             {
                 var result = HerTrainer.TrainHer(config.Clone(), branch, resumeFrom: checkpoint);
