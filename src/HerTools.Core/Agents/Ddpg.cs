@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -134,6 +135,10 @@ public sealed class Ddpg : IDisposable
     /// <summary>Gradient updates done so far (saved and loaded with the state).</summary>
     public long UpdateCount => _criticOptimizer.Steps;
 
+    /// <summary>Changes whenever the actor's weights or the normalisers may have changed (update, normaliser update, load):
+    /// a managed copy of the policy (<see cref="ActingPolicy"/>) refreshes itself when it sees a new value.</summary>
+    internal long ActingStateVersion { get; private set; }
+
     /// <summary>The online networks and their targets, for inspection and tests; <see cref="Update"/> and <see cref="UpdateTargets"/> change them.</summary>
     public Mlp Actor => _actor;
     public Mlp Critic => _critic;
@@ -168,6 +173,7 @@ public sealed class Ddpg : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureThreadCount();
+        ActingStateVersion++;
         using var scope = torch.NewDisposeScope();
         var b = Stage(batch);
 
@@ -229,6 +235,7 @@ public sealed class Ddpg : IDisposable
     {
         if (!_normalize) return;
         CheckBatchShape(batch);
+        ActingStateVersion++;
         var rows = batch.Inputs.AsSpan(0, batch.Count * InputSize);
         ObservationNormalizer.Update(rows, InputSize, 0);
         GoalNormalizer.Update(rows, InputSize, ObservationSize);
@@ -271,6 +278,7 @@ public sealed class Ddpg : IDisposable
     public void Load(BinaryReader reader)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ActingStateVersion++;
         string header = SavedStateException.Read("header", reader.ReadString);
         if (header != StateHeader) throw new SavedStateException("header", $"not a saved DDPG learner (header '{Checkpoints.CheckpointNames.Printable(header)}')");
         int version = SavedStateException.Read("format version", reader.ReadInt32);
@@ -300,6 +308,35 @@ public sealed class Ddpg : IDisposable
         if (largest > bound * (1 + 1e-5))
             throw new SavedStateException(field, $"hold a value of magnitude {largest:G4}; {optimizer.Steps} Adam steps at learning rate {optimizer.LearningRate:G4} reach at most {bound:G4}");
     }
+
+    /// <summary>
+    /// The actor as it acts now, with no learning state: its weights, the normalisers' current statistics and the
+    /// action scaling, copied into a new <see cref="PolicyModel"/> that <see cref="GoalPolicy"/> computes without TorchSharp.
+    /// </summary>
+    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="Her"/> builds the rows).</param>
+    /// <param name="algorithm">Recorded in the model, for its reader.</param>
+    /// <param name="environmentId">Recorded in the model, for its reader.</param>
+    public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var normalization = _normalize
+            ? new InputNormalization([.. ObservationNormalizer.Mean], [.. ObservationNormalizer.Std], [.. GoalNormalizer.Mean], [.. GoalNormalizer.Std], ObservationNormalizer.ClipRange)
+            : null;
+        return new PolicyModel(ObservationSize, GoalSize, ActionSize, _hiddenSizes, PolicyActivationNames.Parse(Options.Activation),
+            CopyActorParameters(), [.. _actionCenter], [.. _actionHalfRange], relativeGoals, normalization, algorithm, environmentId);
+    }
+
+    /// <summary>Copies the actor's current weights and the normalisers' statistics into <paramref name="model"/>, made by <see cref="ExportPolicy"/>.</summary>
+    internal void CopyActingStateTo(PolicyModel model)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        MemoryMarshal.Cast<byte, float>(_actor.FlatParameters.bytes).CopyTo(model.Parameters);
+        if (model.Normalization is not { } n) return;
+        for (int i = 0; i < ObservationSize; i++) { n.ObservationMean[i] = ObservationNormalizer.Mean[i]; n.ObservationStd[i] = ObservationNormalizer.Std[i]; }
+        for (int i = 0; i < GoalSize; i++) { n.GoalMean[i] = GoalNormalizer.Mean[i]; n.GoalStd[i] = GoalNormalizer.Std[i]; }
+    }
+
+    private float[] CopyActorParameters() => MemoryMarshal.Cast<byte, float>(_actor.FlatParameters.bytes).ToArray();
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using HerTools.Core.Envs;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 
 namespace HerTools.Core.Agents;
 
@@ -8,11 +9,12 @@ namespace HerTools.Core.Agents;
 /// into <c>observation ++ desired_goal</c> for the networks (or <c>observation ++ (desired_goal - achieved_goal)</c>
 /// with <see cref="DdpgOptions.RelativeGoals"/>) and feeds the normalisers from sampled (relabeled) batches.
 /// Relabeling itself lives in the <see cref="HerReplayBuffer"/>. This is the one place that knows how a dict
-/// observation becomes a network input row, for acting and for learning alike.
+/// observation becomes a network input row, for acting and for learning alike. Acting runs the actor's managed copy
+/// (<see cref="ActingPolicy"/>), refreshed after every update; learning runs on TorchSharp.
 /// </summary>
-public sealed class Her : IGoalPolicy, IDisposable
+public sealed class Her : IBatchGoalPolicy, IDisposable
 {
-    private readonly float[] _input;
+    private float[] _input;
     private readonly int _observationSize;
     private readonly int _goalSize;
     private readonly bool _normalize;
@@ -26,7 +28,10 @@ public sealed class Her : IGoalPolicy, IDisposable
         _normalize = options.Normalize;
         _relativeGoals = options.RelativeGoals;
         Learner = new Ddpg(options, observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High);
+        _acting = new ActingPolicy(Learner, _relativeGoals);
     }
+
+    private readonly ActingPolicy _acting;
 
     public Ddpg Learner { get; }
 
@@ -34,10 +39,30 @@ public sealed class Her : IGoalPolicy, IDisposable
     public void Act(GoalObservation observation, Span<float> action)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        observation.Observation.CopyTo(_input, 0);
-        observation.DesiredGoal.CopyTo(_input, _observationSize);
-        if (_relativeGoals) SubtractInPlace(_input.AsSpan(_observationSize, _goalSize), observation.AchievedGoal);
-        Learner.Act(_input, action);
+        WriteInputRow(observation, _input.AsSpan(0, _observationSize + _goalSize));
+        _acting.Current.ActOnInputRows(1, _input.AsSpan(0, _observationSize + _goalSize), action);
+    }
+
+    /// <summary>The deterministic actions for many dict observations in one pass, row i the action <see cref="Act(GoalObservation, Span{float})"/> gives for observation i.</summary>
+    public void Act(IReadOnlyList<GoalObservation> observations, Span<float> actions)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        int width = _observationSize + _goalSize;
+        if (_input.Length < observations.Count * width) _input = new float[observations.Count * width];
+        for (int i = 0; i < observations.Count; i++) WriteInputRow(observations[i], _input.AsSpan(i * width, width));
+        _acting.Current.ActOnInputRows(observations.Count, _input.AsSpan(0, observations.Count * width), actions);
+    }
+
+    /// <summary>The policy as it acts now, without TorchSharp: the actor, the normalisers' statistics, the action scaling and the input layout.</summary>
+    /// <param name="algorithm">The config's <c>algo</c>, recorded in the model for its reader.</param>
+    /// <param name="environmentId">The environment's id, recorded in the model for its reader.</param>
+    public PolicyModel ExportPolicy(string algorithm, string environmentId) => Learner.ExportPolicy(_relativeGoals, algorithm, environmentId);
+
+    private void WriteInputRow(GoalObservation observation, Span<float> row)
+    {
+        observation.Observation.CopyTo(row);
+        observation.DesiredGoal.CopyTo(row[_observationSize..]);
+        if (_relativeGoals) SubtractInPlace(row.Slice(_observationSize, _goalSize), observation.AchievedGoal);
     }
 
     /// <summary>

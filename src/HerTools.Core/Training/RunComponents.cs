@@ -16,7 +16,8 @@ internal sealed class RunComponents : IDisposable
     public RunComponents(HerConfig config)
     {
         Env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
-        EvalEnv = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        EvalEnvs = new IGoalEnv[Math.Min(config.Eval.NEvalEpisodes, Evaluator.MaxParallelEpisodes)];
+        for (int i = 0; i < EvalEnvs.Length; i++) EvalEnvs[i] = EnvRegistry.Make(config.Env.Id, config.Env.Options);
         int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
         int actionSize = Env.ActionSpace.Size;
         var algorithm = AlgorithmRegistry.Get(config.Algo);
@@ -38,8 +39,9 @@ internal sealed class RunComponents : IDisposable
     }
 
     public IGoalEnv Env { get; }
-    /// <summary>A second instance for evaluations, so they never disturb the training episode in progress.</summary>
-    public IGoalEnv EvalEnv { get; }
+    /// <summary>Instances for evaluations, so they never disturb the training episode in progress: one per episode
+    /// run side by side (up to <see cref="Evaluator.MaxParallelEpisodes"/>).</summary>
+    public IGoalEnv[] EvalEnvs { get; }
     public HerReplayBuffer Buffer { get; }
     public Her Agent { get; }
     public IActionNoise? Noise { get; }

@@ -264,7 +264,7 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite(); // no evaluation row from a broken policy
         _clock.Stop();
-        var result = Evaluator.Evaluate(_parts.Agent, _parts.EvalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
+        var result = Evaluator.EvaluateBatched(_parts.Agent, _parts.EvalEnvs, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _state.LastEval = result.SuccessRate;
         _state.LastEvalStep = _state.Timesteps;
         Report(FormattableString.Invariant(
