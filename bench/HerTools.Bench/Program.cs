@@ -13,6 +13,8 @@ public static class Program
         ["checkpoint"] = CheckpointBenchmark.Run,
         ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,
+        ["eval-speed"] = EvalSpeedBenchmark.Run,
+        ["preset-wall"] = PresetWallBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -84,7 +84,7 @@ public static class SweepBenchmark
         BenchArgs.Print($"sweep_overhead_s_per_run_{backend}", (wallSeconds - own) / statuses.Count);
     }
 
-    private static string FindHerTools()
+    internal static string FindHerTools()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -173,6 +173,34 @@ $module = (Get-Module HerTools).Path
         Links       = @('Get-HerCheckpoint', 'Start-HerTraining', 'about_HerTools')
     }
 
+    'Export-HerPolicy' = @{
+        Synopsis    = 'Writes a checkpoint''s policy as a file that runs without TorchSharp.'
+        Description = @(
+            'Export-HerPolicy loads the policy of a checkpoint folder and writes what acting needs, and nothing of the learning state: the actor''s weights, the observation and goal normalisers'' statistics with their clip range, the scaling of actions to the environment''s bounds and the input layout (relative goals). -Format Htp (the default) writes a HerTools policy file that the HerTools.Policy library (a NuGet package without TorchSharp) loads with [HerTools.Policy.GoalPolicy]::Load; -Format Onnx writes an ONNX model with inputs observation, achieved_goal and desired_goal and output action, for ONNX Runtime and other runtimes.'
+            'The exported policy gives the checkpoint''s actions to within 1e-5. An existing file is replaced only with -Force. With -WhatIf nothing is written.'
+        )
+        Parameters  = @{
+            Path       = 'A checkpoint folder (RUN/checkpoints/NAME), or a run folder for its latest checkpoint. Get-HerCheckpoint''s output binds through its Path property.'
+            OutputPath = 'The file to write. Default: policy.htp (policy.onnx with -Format Onnx) in the current location. Its folder is created if needed.'
+            Format     = 'Htp (a HerTools policy file) or Onnx (an ONNX model, opset 17).'
+            Force      = 'Replaces the output file if it exists.'
+            WhatIf     = 'Shows the file that would be written, and writes nothing.'
+            Confirm    = 'Asks before writing the file.'
+        }
+        Inputs      = @(
+            @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint, bound through its Path property.' }
+            @{ Type = 'System.String'; Description = 'A checkpoint or run folder path.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.Core.Training.PolicyExportResult'; Description = 'OutputPath, Format, CheckpointPath, EnvironmentId, Algorithm, the observation, goal and action sizes, HiddenSizes, ParameterCount and Bytes.' }
+        )
+        Examples    = @(
+            @{ Title = 'Export the latest checkpoint of a run'; Code = 'Export-HerPolicy runs/demo -OutputPath demo.htp'; Remarks = 'Load it in C# with GoalPolicy.Load("demo.htp") from the HerTools.Policy package.' }
+            @{ Title = 'The best checkpoint as an ONNX model'; Code = 'Get-HerCheckpoint runs/demo -Best | Export-HerPolicy -OutputPath models/demo.onnx -Format Onnx -Force'; Remarks = 'The models folder is created.' }
+        )
+        Links       = @('Get-HerCheckpoint', 'Invoke-HerEval', 'about_HerTools')
+    }
+
     'Get-HerEnvironment' = @{
         Synopsis    = 'Lists the registered goal environments and their options.'
         Description = @(

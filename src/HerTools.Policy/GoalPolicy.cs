@@ -48,6 +48,14 @@ public sealed class GoalPolicy
     public void Act(ReadOnlySpan<float> observation, ReadOnlySpan<float> achievedGoal, ReadOnlySpan<float> desiredGoal, Span<float> action) =>
         Act(1, observation, achievedGoal, desiredGoal, action);
 
+    /// <summary>The action for one dict observation, as a new array (for callers that cannot pass spans, such as PowerShell).</summary>
+    public float[] Act(float[] observation, float[] achievedGoal, float[] desiredGoal)
+    {
+        var action = new float[ActionSize];
+        Act(1, observation, achievedGoal, desiredGoal, action);
+        return action;
+    }
+
     /// <summary>
     /// The actions for <paramref name="count"/> dict observations given as consecutive rows (observations of
     /// <see cref="ObservationSize"/> values, goals of <see cref="GoalSize"/>), written as consecutive rows of <see cref="ActionSize"/>.

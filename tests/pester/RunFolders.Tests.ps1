@@ -231,6 +231,52 @@ Describe 'Invoke-HerEval' {
     }
 }
 
+Describe 'Export-HerPolicy' {
+    Context 'exporting the shared run''s latest checkpoint' {
+        BeforeAll {
+            $htp = Join-Path $TestDrive 'export/policy.htp'
+            $exported = Export-HerPolicy -Path $shared.RunDirectory -OutputPath $htp
+        }
+
+        It 'returns the export, from the latest checkpoint' {
+            $exported | Should -BeOfType ([HerTools.Core.Training.PolicyExportResult])
+            $exported.CheckpointPath | Should -Be (Get-HerCheckpoint $shared.RunDirectory -Latest).Path
+            $exported.EnvironmentId | Should -Be 'PointGoal-v0'
+            $exported.Bytes | Should -Be (Get-Item $htp).Length
+        }
+
+        It 'writes a policy the HerTools.Policy library loads and acts with' {
+            $policy = [HerTools.Policy.GoalPolicy]::Load($htp)
+            $action = $policy.Act([float[]]@(0.1, -0.2), [float[]]@(0.1), [float[]]@(0.5))
+            $action.Count | Should -Be 1
+            $action[0] | Should -BeGreaterOrEqual -1
+            $action[0] | Should -BeLessOrEqual 1
+        }
+    }
+
+    Context 'with -WhatIf, an existing file and -Format Onnx' {
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $TestDrive 'whatif.htp'
+            Export-HerPolicy $shared.RunDirectory -OutputPath $path -WhatIf
+            $path | Should -Not -Exist
+        }
+
+        It 'refuses to replace a file without -Force, and replaces it with -Force' {
+            $path = Join-Path $TestDrive 'taken.onnx'
+            Set-Content -Path $path -Value 'keep'
+            { Export-HerPolicy $shared.RunDirectory -OutputPath $path -Format Onnx -ErrorAction Stop } | Should -Throw '*already exists*'
+            Get-Content $path | Should -Be 'keep'
+            $result = Export-HerPolicy $shared.RunDirectory -OutputPath $path -Format Onnx -Force
+            $result.Format | Should -Be 'Onnx'
+            (Get-Item $path).Length | Should -BeGreaterThan 1000
+        }
+    }
+
+    It 'declares PolicyExportResult as its output type' {
+        (Get-Command Export-HerPolicy).OutputType.Name | Should -Be 'HerTools.Core.Training.PolicyExportResult'
+    }
+}
+
 Describe 'Import-HerMetric' {
     Context 'progress.csv of one run' {
         BeforeAll { $rows = Import-HerMetric -Path $shared.RunDirectory }
