@@ -14,6 +14,7 @@ public static class Program
         ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,
         ["eval-speed"] = EvalSpeedBenchmark.Run,
+        ["act-speed"] = ActSpeedBenchmark.Run,
         ["preset-wall"] = PresetWallBenchmark.Run,
     };
 
