@@ -23,11 +23,11 @@ public static class ActSpeedBenchmark
 
         var env = new PointGoalEnv();
         var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true, Normalize = true };
-        using var her = new Her(AlgorithmRegistry.Get("her"), options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+        using var her = new Her(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
         var observation = env.Reset(1);
         var row = new float[her.Learner.InputSize];
         var action = new float[env.ActionSpace.Size];
-        var model = her.ExportPolicy(env.Id);
+        var model = her.ExportPolicy("her", env.Id);
 
         double torch = PerCall(calls, () => her.Learner.Act(row, action));
         double managed = PerCall(calls, () => her.Act(observation, action));

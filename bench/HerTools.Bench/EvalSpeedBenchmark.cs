@@ -25,7 +25,7 @@ public static class EvalSpeedBenchmark
 
         var env = new PointGoalEnv();
         var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true };
-        using var her = new Her(AlgorithmRegistry.Get("her"), options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+        using var her = new Her(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
         var torch = new TorchSharpActing(her, relativeGoals: true);
         var envs = Enumerable.Range(0, Math.Min(episodes, Evaluator.MaxParallelEpisodes)).Select(_ => (IGoalEnv)new PointGoalEnv()).ToArray();
 

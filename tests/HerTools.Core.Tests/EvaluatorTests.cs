@@ -28,7 +28,7 @@ public class EvaluatorTests : IDisposable
         // environments finish at different steps and take new episodes while others still run.
         var config = ConfigLoader.LoadPreset("point_goal", ["threads=1", "total_timesteps=400", "eval.n_eval_episodes=10", "eval.eval_freq=0"]);
         var run = HerTrainer.TrainHer(config, Path.Combine(_root, "run"));
-        using var loaded = TrainingRun.LoadPolicy(run.LastCheckpointPath!, threads: 1);
+        using var loaded = RunCheckpoint.LoadPolicy(run.LastCheckpointPath!, threads: 1);
 
         var sequential = Evaluator.Evaluate(loaded.Policy, PointGoals(1)[0], 60, firstSeed: 4000);
         var batched = Evaluator.EvaluateBatched(loaded.Policy, PointGoals(environments), 60, firstSeed: 4000);
@@ -48,7 +48,7 @@ public class EvaluatorTests : IDisposable
     {
         var config = ConfigLoader.LoadPreset("point_goal", ["threads=1", "total_timesteps=400", "eval.n_eval_episodes=10"]);
         var run = HerTrainer.TrainHer(config, Path.Combine(_root, "checkpoint"));
-        using var loaded = TrainingRun.LoadPolicy(run.LastCheckpointPath!, threads: 1);
+        using var loaded = RunCheckpoint.LoadPolicy(run.LastCheckpointPath!, threads: 1);
 
         var viaCheckpoint = Evaluator.EvaluateCheckpoint(run.LastCheckpointPath!, episodes: 25, seed: 31);
         var sequential = Evaluator.Evaluate(loaded.Policy, EnvRegistry.Make("PointGoal-v0"), 25, firstSeed: 31);
@@ -59,7 +59,7 @@ public class EvaluatorTests : IDisposable
     [Fact]
     public void A_batched_evaluation_needs_an_environment_and_an_episode()
     {
-        using var her = new Her(AlgorithmRegistry.Get("her"), new DdpgOptions { HiddenSizes = [8], Threads = 1 }, 2, 2, new Box([-1f, -1f], [1f, 1f]));
+        using var her = new Her(new DdpgOptions { HiddenSizes = [8], Threads = 1 }, 2, 2, new Box([-1f, -1f], [1f, 1f]));
         Assert.Throws<ArgumentException>(() => Evaluator.EvaluateBatched(her, [], 5, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.EvaluateBatched(her, PointGoals(2), 0, 0));
     }

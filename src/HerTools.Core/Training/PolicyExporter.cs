@@ -36,8 +36,8 @@ public static class PolicyExporter
         string checkpoint = CheckpointStore.ResolveCheckpointPath(checkpointPath);
 
         PolicyModel model;
-        using (var loaded = TrainingRun.LoadPolicy(checkpoint, threads: 1))
-            model = loaded.Policy.ExportPolicy(loaded.Config.Env.Id);
+        using (var loaded = RunCheckpoint.LoadPolicy(checkpoint, threads: 1))
+            model = loaded.Policy.ExportPolicy(loaded.Config.Algo, loaded.Config.Env.Id);
 
         string? folder = Path.GetDirectoryName(output);
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);

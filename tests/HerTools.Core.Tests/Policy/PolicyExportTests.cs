@@ -85,7 +85,7 @@ public class PolicyExportTests : IDisposable
         var onnx = PolicyExporter.Export(run.RunDirectory, Path.Combine(_root, "policy.onnx"), PolicyExportFormat.Onnx);
         Assert.Equal(run.LastCheckpointPath, onnx.CheckpointPath);
 
-        using var loaded = TrainingRun.LoadPolicy(run.LastCheckpointPath!, threads: 1);
+        using var loaded = RunCheckpoint.LoadPolicy(run.LastCheckpointPath!, threads: 1);
         var learner = loaded.Policy.Learner;
         Assert.True(learner.ObservationNormalizer.Count > 0, "the normalisers saw no data");
         var x = Observations.Random(1000, learner.ObservationSize, learner.GoalSize, seed: 17, range: 3);
@@ -112,7 +112,7 @@ public class PolicyExportTests : IDisposable
     public void Every_activation_and_input_layout_exports_within_1e_5(string activation, bool relativeGoals, bool normalize)
     {
         var bounds = new Box([-2f, 0f, -1f], [2f, 3f, 1f]);
-        using var her = new Her(AlgorithmRegistry.Get("her"),
+        using var her = new Her(
             new DdpgOptions { HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
             observationSize: 5, goalSize: 3, bounds);
         var rng = new Rng(5);
@@ -122,7 +122,7 @@ public class PolicyExportTests : IDisposable
         for (int i = 0; i < 64; i++) { batch.Rewards[i] = -1f; batch.NotDone[i] = 1f; }
         for (int step = 0; step < 3; step++) her.Update(batch);
 
-        var model = her.ExportPolicy("Test-v0");
+        var model = her.ExportPolicy("her", "Test-v0");
         string htp = Path.Combine(_root, activation + ".htp"), onnx = Path.Combine(_root, activation + ".onnx");
         PolicyFile.Write(model, htp);
         PolicyOnnx.Write(model, onnx);
