@@ -233,10 +233,10 @@ public sealed class CheckpointStore
     private static CheckpointManifestFile WriteFile(string folder, CheckpointFile file)
     {
         string path = Path.Combine(folder, file.FileName);
-        // Unbuffered: HashingWriteStream does the buffering, and hashes each block on its way to the file.
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        // The file stream buffers in 1 MiB blocks; Sha256WriteStream hashes the bytes on their way in.
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
         byte[]? digest;
-        using (var hashing = new HashingWriteStream(stream))
+        using (var hashing = new Sha256WriteStream(stream))
         {
             file.Write(hashing);
             digest = hashing.Finish();
