@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Reflection;
+using HerTools.Core.Scalars;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -128,18 +128,9 @@ public static class ConfigLoader
         return near is null ? "unknown key" : $"unknown key (did you mean '{near}'?)";
     }
 
-    /// <summary>Plain YAML scalars become bool, long or double when they read as one; quoted ones stay strings.</summary>
-    private static object? ScalarToObject(YamlScalarNode node)
-    {
-        string? v = node.Value;
-        if (node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) return v;
-        if (v is null or "null" or "~" or "") return null;
-        if (v is "true" or "True") return true;
-        if (v is "false" or "False") return false;
-        if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)) return l;
-        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
-        return v;
-    }
+    /// <summary>Plain YAML scalars become bool, long or double when they read as one (<see cref="ScalarText.ToValue"/>); quoted ones stay strings.</summary>
+    private static object? ScalarToObject(YamlScalarNode node) =>
+        node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? node.Value : ScalarText.ToValue(node.Value);
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HerTools.Core.Scalars;
 
 namespace HerTools.Core.Config;
 
@@ -145,22 +145,7 @@ public static class ConfigSchema
         return Convert.ToHexStringLower(digest)[..12];
     }
 
-    internal static string FormatValue(object? value) => value switch
-    {
-        null => "null",
-        bool b => b ? "true" : "false",
-        string s => s.Length == 0 ? "''" : NeedsQuotes(s) ? "'" + s.Replace("'", "''") + "'" : s,
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        int[] list => "[" + string.Join(", ", list.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "null",
-    };
-
-    private static bool NeedsQuotes(string s) =>
-        s.IndexOfAny([':', '#', '[', ']', '{', '}', ',', '\'', '"', '&', '*', '!', '|', '>', '%', '@', '`']) >= 0
-        || s is "true" or "false" or "null" or "~" || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-        || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]);
+    internal static string FormatValue(object? value) => ScalarText.Format(value);
 
     /// <summary>The reference page of every key (<c>docs/config.md</c>).</summary>
     public static string ToMarkdown()

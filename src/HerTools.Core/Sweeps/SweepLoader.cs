@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
+using HerTools.Core.Scalars;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -333,20 +334,20 @@ public static class SweepLoader
         /// <summary>A value as YAML text: a scalar, or a flat list of scalars (<c>[64, 64]</c>).</summary>
         private string ValueText(YamlNode node, string key) => node switch
         {
-            YamlScalarNode s => ScalarText(s),
+            YamlScalarNode s => ScalarYaml(s),
             YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode) =>
-                "[" + string.Join(", ", seq.Children.Select(c => ScalarText((YamlScalarNode)c))) + "]",
+                "[" + string.Join(", ", seq.Children.Select(c => ScalarYaml((YamlScalarNode)c))) + "]",
             _ => throw Error("expected a value or a list of values", key, node),
         };
 
-        private static string ScalarText(YamlScalarNode s)
+        private static string ScalarYaml(YamlScalarNode s)
         {
             string v = s.Value ?? "";
             bool quoted = s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
             if (!quoted && v.Length == 0) return "null";
             // Quoted stays quoted (a string for environment options); plain text that would not survive a flow list is quoted.
             if (quoted || v.IndexOfAny([',', '[', ']', '{', '}', '#', ':', '\'', '"']) >= 0 || char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]))
-                return "'" + v.Replace("'", "''") + "'";
+                return ScalarText.Quote(v);
             return v;
         }
 
@@ -361,22 +362,22 @@ public static class SweepLoader
 
         private int ParseInt(YamlNode node, string key, int min, int max)
         {
-            if (node is YamlScalarNode { Value: { } v } && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i))
+            if (node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out int i))
                 return i >= min && i <= max ? i : throw Error($"must be in [{min}, {max}], got {i}", key, node);
             throw Error($"expected int, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
         }
 
         private long ParseLong(YamlNode node, string key) =>
-            node is YamlScalarNode { Value: { } v } && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)
+            node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out long l)
                 ? l : throw Error($"expected an integer, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
 
         private ulong ParseULong(YamlNode node, string key) =>
-            node is YamlScalarNode { Value: { } v } && ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u)
+            node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out ulong u)
                 ? u : throw Error($"expected a non-negative integer, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
 
         private double ParseDouble(YamlNode node, string key, double min, double max)
         {
-            if (node is YamlScalarNode { Value: { } v } && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+            if (node is YamlScalarNode { Value: { } v } && ScalarText.TryParseReal(v, out double d))
                 return d >= min && d <= max ? d : throw Error($"must be in [{Format(min)}, {Format(max)}], got {Format(d)}", key, node);
             throw Error($"expected a number, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
         }
@@ -390,6 +391,6 @@ public static class SweepLoader
             return null;
         }
 
-        private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+        private static string Format(double d) => ScalarText.Format(d);
     }
 }
