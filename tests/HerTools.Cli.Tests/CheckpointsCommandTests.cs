@@ -21,7 +21,7 @@ public class CheckpointsCommandTests
     }
 
     [Fact]
-    public void Checkpoints_json_lists_the_checkpoint_records_newest_first_in_camel_case()
+    public void Checkpoints_json_lists_the_checkpoint_records_newest_first_in_snake_case()
     {
         using var dir = new TempDirectory();
         string runDir = RunWithCheckpoints(dir);
@@ -32,14 +32,14 @@ public class CheckpointsCommandTests
         using var json = JsonDocument.Parse(run.Out);
         var items = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["step_1000", "best", "step_500"], items.Select(i => i.GetProperty("name").GetString()));
-        Assert.Equal(["path", "name", "runId", "step", "episode", "evalSuccessRate", "bestEvalSuccessRate", "envId", "algorithm",
-            "created", "isBest", "hasReplayBuffer", "formatVersion", "runDirectory", "totalBytes"], items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["path", "name", "run_id", "step", "episode", "eval_success_rate", "best_eval_success_rate", "env_id", "algorithm",
+            "created", "is_best", "has_replay_buffer", "format_version", "run_directory", "total_bytes"], items[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal([1000L, 1000, 500], items.Select(i => i.GetProperty("step").GetInt64()));
-        Assert.Equal([false, true, false], items.Select(i => i.GetProperty("isBest").GetBoolean()));
-        Assert.Equal([300L, 100, 100], items.Select(i => i.GetProperty("totalBytes").GetInt64()));
-        Assert.Equal(0.25, items[2].GetProperty("evalSuccessRate").GetDouble());
+        Assert.Equal([false, true, false], items.Select(i => i.GetProperty("is_best").GetBoolean()));
+        Assert.Equal([300L, 100, 100], items.Select(i => i.GetProperty("total_bytes").GetInt64()));
+        Assert.Equal(0.25, items[2].GetProperty("eval_success_rate").GetDouble());
         Assert.Equal(Path.Combine(runDir, "checkpoints", "step_500"), items[2].GetProperty("path").GetString());
-        Assert.Equal(runDir, items[2].GetProperty("runDirectory").GetString());
+        Assert.Equal(runDir, items[2].GetProperty("run_directory").GetString());
         Assert.True(items[0].GetProperty("created").TryGetDateTimeOffset(out _));
     }
 

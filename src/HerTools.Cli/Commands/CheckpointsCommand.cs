@@ -17,7 +17,7 @@ internal sealed class CheckpointsCommand : Command
         Description = "Check every file of every checkpoint: its SHA-256 against checkpoint.json, and its content against the config and the environment. Exit 1 if one fails.",
     };
 
-    private readonly Option<bool> _json = new("--json") { Description = "Print the checkpoints as JSON (camelCase) instead of a table." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the checkpoints as JSON (snake_case keys) instead of a table." };
 
     public CheckpointsCommand(CliContext context) : base("checkpoints", "List a run's checkpoints, newest first: step, evaluation success, whether it is the best.")
     {

@@ -30,7 +30,7 @@ internal sealed class EvalCommand : Command
         CustomParser = NumberParsing.Optional<ulong>(),
     };
 
-    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (camelCase) instead of text." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (snake_case keys) instead of text." };
 
     public EvalCommand(CliContext context) : base("eval", "Evaluate a checkpoint's policy (no exploration noise) over fixed-seed episodes.")
     {
