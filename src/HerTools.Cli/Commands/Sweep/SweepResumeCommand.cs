@@ -19,7 +19,7 @@ internal sealed class SweepResumeCommand : Command
         SetAction(parsed =>
         {
             var folder = SweepFolder.Open(parsed.GetValue(_dir)!);
-            return SweepBackendOption.Start(context, folder, SweepBackendOption.Resolve(parsed.GetValue(_backend), folder.Definition), parsed.GetValue(_throttle));
+            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle));
         });
     }
 }

@@ -22,7 +22,7 @@ internal sealed class SweepRunCommand : Command
         {
             var definition = SweepLoader.LoadFile(parsed.GetValue(_file)!);
             var folder = SweepFolder.Create(definition, parsed.GetValue(_output)!);
-            return SweepBackendOption.Start(context, folder, SweepBackendOption.Resolve(parsed.GetValue(_backend), definition), parsed.GetValue(_throttle));
+            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle));
         });
     }
 }
