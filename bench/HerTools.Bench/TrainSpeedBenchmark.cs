@@ -122,7 +122,8 @@ public static class TrainSpeedBenchmark
         return count * 2.0 * 256 * 256 * 256 / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Seconds of one <see cref="Ddpg.Update"/> + <see cref="Ddpg.UpdateTargets"/> on a random batch, after a warm-up, averaged over <paramref name="timed"/>.</summary>
+    /// <summary>Seconds of one <see cref="Ddpg.Update"/> + <see cref="Ddpg.UpdateTargets"/> on a random batch, after a warm-up, averaged over <paramref
+    /// name="timed"/>.</summary>
     private static double UpdateSeconds(DdpgOptions options, int observationSize, int goalSize, int actionSize, Box actionSpace, int batchSize, int timed)
     {
         using var ddpg = new Ddpg(options, observationSize, goalSize, actionSize, actionSpace.Low, actionSpace.High);

@@ -175,6 +175,7 @@ public sealed class GoalPolicy
     private static void CheckLength(string name, int length, int count, int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (length != (long)count * width) throw new ArgumentException($"{name} must hold {count} rows of {width} values ({(long)count * width}), got {length}", name);
+        if (length != (long)count * width) throw new ArgumentException($"{name} must hold {count} rows of {width} values ({(long)count * width}), got " +
+            $"{length}", name);
     }
 }

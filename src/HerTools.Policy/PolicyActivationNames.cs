@@ -1,6 +1,7 @@
 namespace HerTools.Policy;
 
-/// <summary>The config names of <see cref="PolicyActivation"/> values (<c>relu</c>, <c>tanh</c>, <c>elu</c>, <c>leaky_relu</c>, <c>gelu</c>, <c>silu</c>).</summary>
+/// <summary>The config names of <see cref="PolicyActivation"/> values (<c>relu</c>, <c>tanh</c>, <c>elu</c>, <c>leaky_relu</c>, <c>gelu</c>,
+/// <c>silu</c>).</summary>
 public static class PolicyActivationNames
 {
     /// <summary>The activation a config name stands for; an unknown name throws <see cref="PolicyFormatException"/>.</summary>

@@ -86,11 +86,13 @@ public static class PolicyFile
             int goalSize = ReadWidth(r, "goal size");
             int actionSize = ReadWidth(r, "action size");
             int hiddenCount = r.ReadInt32();
-            if (hiddenCount is < 1 or > PolicyModel.MaxHiddenLayers) throw new PolicyFormatException($"hidden layer count {hiddenCount} is outside 1..{PolicyModel.MaxHiddenLayers}");
+            if (hiddenCount is < 1 or > PolicyModel.MaxHiddenLayers) throw new PolicyFormatException($"hidden layer count {hiddenCount} is outside " +
+                $"1..{PolicyModel.MaxHiddenLayers}");
             var hidden = new int[hiddenCount];
             for (int i = 0; i < hiddenCount; i++) hidden[i] = ReadWidth(r, "hidden layer width");
             string activationName = ReadString(r, "activation");
-            if (!Activations.TryParse(activationName, out var activation)) throw new PolicyFormatException($"activation '{activationName}' is not one this library computes");
+            if (!Activations.TryParse(activationName,
+                out var activation)) throw new PolicyFormatException($"activation '{activationName}' is not one this library computes");
             bool relativeGoals = r.ReadBoolean();
             InputNormalization? normalization = null;
             if (r.ReadBoolean())
@@ -104,7 +106,8 @@ public static class PolicyFile
             long count = r.ReadInt64();
             long expected = ExpectedParameterCount(observationSize + goalSize, hidden, actionSize);
             if (count != expected) throw new PolicyFormatException($"the file holds {count} weights and biases; its layer sizes need {expected}");
-            if (expected > PolicyModel.MaxParameterCount) throw new PolicyFormatException($"the networks have {expected} parameters; at most {PolicyModel.MaxParameterCount} are supported");
+            if (expected > PolicyModel.MaxParameterCount) throw new PolicyFormatException($"the networks have {expected} parameters; at most " +
+                $"{PolicyModel.MaxParameterCount} are supported");
             var parameters = ReadFloats(r, (int)expected, "weights and biases");
             if (stream.CanSeek ? stream.Position != stream.Length : stream.ReadByte() != -1)
                 throw new PolicyFormatException("the file goes on after the policy's last weight");

@@ -44,7 +44,8 @@ public sealed class PolicyModel
         CheckWidth("observation size", observationSize);
         CheckWidth("goal size", goalSize);
         CheckWidth("action size", actionSize);
-        if (hiddenSizes.Count is < 1 or > MaxHiddenLayers) throw new PolicyFormatException($"the policy has {hiddenSizes.Count} hidden layers; 1 to {MaxHiddenLayers} are supported");
+        if (hiddenSizes.Count is < 1 or > MaxHiddenLayers) throw new PolicyFormatException($"the policy has {hiddenSizes.Count} hidden layers; 1 to " +
+            $"{MaxHiddenLayers} are supported");
         foreach (int width in hiddenSizes) CheckWidth("hidden layer width", width);
         if (!Enum.IsDefined(activation)) throw new PolicyFormatException($"activation {(int)activation} is not a known activation");
 
@@ -56,7 +57,8 @@ public sealed class PolicyModel
         int[] widths = [InputSize, .. HiddenSizes, actionSize];
         LayerShapes = Enumerable.Range(0, widths.Length - 1).Select(i => (widths[i], widths[i + 1])).ToArray();
         long expected = LayerShapes.Sum(s => (long)s.Out * s.In + s.Out);
-        if (expected > MaxParameterCount) throw new PolicyFormatException($"the networks have {expected} parameters; at most {MaxParameterCount} are supported");
+        if (expected > MaxParameterCount) throw new PolicyFormatException($"the networks have {expected} parameters; at most {MaxParameterCount} are " +
+            $"supported");
         if (parameters.Length != expected) throw new PolicyFormatException($"the networks need {expected} weights and biases, got {parameters.Length}");
         CheckLength("action center", actionCenter, actionSize);
         CheckLength("action half range", actionHalfRange, actionSize);
@@ -66,7 +68,8 @@ public sealed class PolicyModel
             CheckLength("observation std", normalization.ObservationStd, observationSize);
             CheckLength("goal mean", normalization.GoalMean, goalSize);
             CheckLength("goal std", normalization.GoalStd, goalSize);
-            if (!(normalization.ClipRange > 0)) throw new PolicyFormatException($"the normalisation clip range must be positive, got {normalization.ClipRange}");
+            if (!(normalization.ClipRange > 0)) throw new PolicyFormatException($"the normalisation clip range must be positive, got " +
+                $"{normalization.ClipRange}");
         }
         Parameters = parameters;
         ActionCenter = actionCenter;

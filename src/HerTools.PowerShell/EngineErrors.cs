@@ -27,7 +27,8 @@ internal static class EngineErrors
         ConfigException { Key: null, File: string file } when !File.Exists(file) && !file.StartsWith("preset:", StringComparison.Ordinal)
             => ("ConfigFileNotFound", ErrorCategory.ObjectNotFound, file),
         ConfigException config => ("InvalidConfig", ErrorCategory.InvalidArgument, ConfigTarget(config) ?? target),
-        CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath) && !File.Exists(missing.CheckpointPath)
+        CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath)
+            && !File.Exists(missing.CheckpointPath)
             => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.CheckpointPath),
         CheckpointException checkpoint => ("InvalidCheckpoint", ErrorCategory.InvalidData, checkpoint.CheckpointPath),
         TrainingDivergedException => ("TrainingDiverged", ErrorCategory.InvalidResult, target),

@@ -66,7 +66,8 @@ public sealed class ArchitectureTests
         foreach (string frontEnd in new[] { Path.Combine(AppContext.BaseDirectory, "her-tools.dll"), RepoModuleAssembly() })
         {
             var result = Types.FromFile(frontEnd).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
-            Assert.True(result.IsSuccessful, $"{Path.GetFileName(frontEnd)}: {string.Join(", ", result.FailingTypeNames ?? [])} use {string.Join(", ", forbidden)}");
+            Assert.True(result.IsSuccessful,
+                $"{Path.GetFileName(frontEnd)}: {string.Join(", ", result.FailingTypeNames ?? [])} use {string.Join(", ", forbidden)}");
         }
     }
 

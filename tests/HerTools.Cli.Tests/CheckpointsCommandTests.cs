@@ -118,6 +118,7 @@ public class CheckpointsCommandTests
         Assert.Equal(1, json.ExitCode);
         using var document = JsonDocument.Parse(json.Out);
         var items = document.RootElement.EnumerateArray().ToList();
-        Assert.Equal([true, false], items.Where(i => !i.GetProperty("checkpoint").GetProperty("isBest").GetBoolean()).Select(i => i.GetProperty("isValid").GetBoolean()));
+        Assert.Equal([true, false],
+            items.Where(i => !i.GetProperty("checkpoint").GetProperty("isBest").GetBoolean()).Select(i => i.GetProperty("isValid").GetBoolean()));
     }
 }

@@ -38,7 +38,8 @@ public class EvalCommandTests(EvalCommandTests.TrainedRun trained) : IClassFixtu
 
         using var json = JsonDocument.Parse(run.Out);
         var root = json.RootElement;
-        Assert.Equal(["episode_count", "success_rate", "mean_return", "mean_final_distance", "episodes", "first_seed"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["episode_count", "success_rate", "mean_return", "mean_final_distance", "episodes", "first_seed"],
+            root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(77UL, root.GetProperty("first_seed").GetUInt64());
         Assert.Equal(4, root.GetProperty("episode_count").GetInt32());
         var episodes = root.GetProperty("episodes").EnumerateArray().ToList();

@@ -73,7 +73,8 @@ public class HerTrainerTests : IDisposable
     }
 
     private static readonly EnvSpec WithoutTermination = new("PointGoalWithoutTermination-test",
-        "PointGoal-v0 that terminates on success, without IComputesTerminated", [], PointGoalEnv.DefaultMaxEpisodeSteps, _ => new PointGoalWithoutTermination());
+        "PointGoal-v0 that terminates on success, without IComputesTerminated", [], PointGoalEnv.DefaultMaxEpisodeSteps, _ =>
+            new PointGoalWithoutTermination());
 
     [Fact]
     public void An_environment_that_terminates_without_ComputeTerminated_is_warned_about_once()

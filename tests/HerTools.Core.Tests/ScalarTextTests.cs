@@ -65,7 +65,8 @@ public sealed class ScalarTextTests : IDisposable
         {
             var config = ConfigLoader.LoadYaml($"total_timesteps: {million}\nseed: {million}\nddpg:\n  buffer_size: {million}\n", "t.yaml",
                 [$"ddpg.learning_starts={million}", $"ddpg.hidden_sizes=[{million[..1]}_6, 1e1]"]);
-            Assert.Equal((1_000_000L, 1_000_000UL, 1_000_000, 1_000_000L), (config.TotalTimesteps, config.Seed, config.Ddpg.BufferSize, config.Ddpg.LearningStarts));
+            Assert.Equal((1_000_000L, 1_000_000UL, 1_000_000, 1_000_000L), (config.TotalTimesteps, config.Seed, config.Ddpg.BufferSize,
+                config.Ddpg.LearningStarts));
             Assert.Equal([16, 10], config.Ddpg.HiddenSizes);
         }
     }

@@ -88,7 +88,10 @@ public sealed class SweepFolderTests : IDisposable
         string running = Directory.CreateDirectory(folder.RunDirectory(folder.Runs[1])).FullName;
         using (var progress = new CsvLog<ProgressRow>(RunFiles.ProgressPath(running)))
             progress.Append(new ProgressRow { RunId = "r001", Seed = 2, Timesteps = 100, WallTimeSeconds = 1.0 });
-        new SweepRunRecord { State = SweepRunState.Running, Host = Environment.MachineName, Pid = Environment.ProcessId, StartedUtc = DateTimeOffset.UtcNow, Attempts = 1 }.Write(running);
+        new SweepRunRecord
+        {
+            State = SweepRunState.Running, Host = Environment.MachineName, Pid = Environment.ProcessId, StartedUtc = DateTimeOffset.UtcNow, Attempts = 1,
+        }.Write(running);
 
         var statuses = folder.Collect();
         string expected = """
@@ -128,7 +131,8 @@ public sealed class SweepFolderTests : IDisposable
     {
         var folder = CreateRatioSweep();
         var run = folder.Runs[1];
-        new SweepRunRecord { State = SweepRunState.Running, Host = "node7", Pid = 5, SlurmJobId = "78", SlurmArrayJobId = "77", SlurmArrayTaskId = 1 }.Write(folder.RunDirectory(run));
+        new SweepRunRecord { State = SweepRunState.Running, Host = "node7", Pid = 5, SlurmJobId = "78", SlurmArrayJobId = "77", SlurmArrayTaskId = 1 }
+            .Write(folder.RunDirectory(run));
 
         Assert.Equal(SweepRunState.Running, folder.ReadRunStatus(run, queue: null).State);
         var queued = folder.ReadRunStatus(run, new Dictionary<int, SlurmTaskState> { [1] = new(1, "77_1", "RUNNING") });
@@ -145,7 +149,8 @@ public sealed class SweepFolderTests : IDisposable
         new SweepRunRecord { State = SweepRunState.Done }.Write(folder.RunDirectory(folder.Runs[0]));
 
         var again = SweepFolder.Create(SweepLoader.LoadFile(_files.Write("same.yaml",
-            "# the same sweep, run on Slurm this time\npreset: point_goal\ngrid:\n  her.her_ratio: [0.5, 1.5]\nseeds: [1, 2]\nsuccess_threshold: 0.5\nbackend: slurm\n")), SweepDir);
+            "# the same sweep, run on Slurm this time\npreset: point_goal\ngrid:\n  her.her_ratio: [0.5, 1.5]\nseeds: [1, 2]\nsuccess_threshold: " +
+            "0.5\nbackend: slurm\n")), SweepDir);
         Assert.Equal(SweepRunState.Done, again.ReadRunStatus(again.Runs[0]).State);
         Assert.Equal(SweepBackend.Slurm, SweepFolder.Open(SweepDir).Definition.Backend);
 

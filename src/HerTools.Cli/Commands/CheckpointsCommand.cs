@@ -14,12 +14,14 @@ internal sealed class CheckpointsCommand : Command
 
     private readonly Option<bool> _verify = new("--verify")
     {
-        Description = "Check every file of every checkpoint: its SHA-256 against checkpoint.json, and its content against the config and the environment. Exit 1 if one fails.",
+        Description = "Check every file of every checkpoint: its SHA-256 against checkpoint.json, and its content against the config and the environment. " +
+            "Exit 1 if one fails.",
     };
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the checkpoints as JSON (snake_case keys) instead of a table." };
 
-    public CheckpointsCommand(CliContext context) : base("checkpoints", "List a run's checkpoints, newest first: step, evaluation success, whether it is the best.")
+    public CheckpointsCommand(CliContext context) : base("checkpoints",
+        "List a run's checkpoints, newest first: step, evaluation success, whether it is the best.")
     {
         Arguments.Add(_run.RejectingOptions());
         Options.Add(_verify);

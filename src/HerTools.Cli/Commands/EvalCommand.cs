@@ -25,7 +25,8 @@ internal sealed class EvalCommand : Command
 
     private readonly Option<ulong?> _seed = new("--seed")
     {
-        Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations used.",
+        Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations " +
+            "used.",
         HelpName = "N",
         CustomParser = NumberParsing.Optional<ulong>(),
     };

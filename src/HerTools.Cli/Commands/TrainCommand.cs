@@ -54,7 +54,8 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<string?> _resume = new("--resume")
     {
-        Description = "Continue exactly from a checkpoint folder, or a run folder's latest checkpoint, in that run's folder unless --output says otherwise. The checkpoint's config is used when no CONFIG or --preset is given; only total_timesteps and threads may change.",
+        Description = "Continue exactly from a checkpoint folder, or a run folder's latest checkpoint, in that run's folder unless --output says otherwise. " +
+            "The checkpoint's config is used when no CONFIG or --preset is given; only total_timesteps and threads may change.",
         HelpName = "CHECKPOINT",
     };
 
@@ -87,7 +88,8 @@ internal sealed class TrainCommand : Command
         var (config, name) = LoadConfig(parsed.GetValue(_config), parsed.GetValue(_preset), resume, Overrides(parsed));
         string runDirectory = parsed.GetValue(_output) ?? resumedRun ?? DefaultRunDirectory(name);
 
-        context.Out.WriteLine($"Training {config.Env.Id} ({config.Algo}, seed {config.Seed}) for {Format.Count(config.TotalTimesteps)} steps into {runDirectory}"
+        context.Out.WriteLine($"Training {config.Env.Id} ({config.Algo}, seed {config.Seed}) for {Format.Count(config.TotalTimesteps)} steps into " +
+            $"{runDirectory}"
             + (resume is null ? "" : $", resuming from {resume}"));
         // A live bar on a terminal, plain lines for logs and CI.
         var bar = context.LiveProgress ? new ProgressBar(context.Out, ConsoleLineWidth()) : null;

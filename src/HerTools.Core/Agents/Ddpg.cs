@@ -123,7 +123,8 @@ public sealed class Ddpg : IDisposable
     public int ObservationSize { get; }
     public int GoalSize { get; }
     public int ActionSize { get; }
-    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the rows).</summary>
+    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the
+    /// rows).</summary>
     public int InputSize => ObservationSize + GoalSize;
 
     /// <summary>Statistics of the observation part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
@@ -280,18 +281,22 @@ public sealed class Ddpg : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ActingStateVersion++;
         string header = SavedStateException.Read("header", reader.ReadString);
-        if (header != StateHeader) throw new SavedStateException("header", $"not a saved DDPG learner (header '{Checkpoints.CheckpointNames.Printable(header)}')");
+        if (header != StateHeader) throw new SavedStateException("header",
+            $"not a saved DDPG learner (header '{Checkpoints.CheckpointNames.Printable(header)}')");
         int version = SavedStateException.Read("format version", reader.ReadInt32);
-        if (version != StateVersion) throw new SavedStateException("format version", $"saved DDPG learner has format version {version}, this build reads {StateVersion}");
+        if (version != StateVersion) throw new SavedStateException("format version",
+            $"saved DDPG learner has format version {version}, this build reads {StateVersion}");
         string layout = SavedStateException.Read("layout", reader.ReadString);
-        if (layout != Layout()) throw new SavedStateException("layout", $"saved DDPG learner has networks '{Checkpoints.CheckpointNames.Printable(layout)}', this one has {Layout()}");
+        if (layout != Layout()) throw new SavedStateException("layout",
+            $"saved DDPG learner has networks '{Checkpoints.CheckpointNames.Printable(layout)}', this one has {Layout()}");
         string[] names = ["actor", "critic", "actor target", "critic target"];
         var networks = (Mlp[])[_actor, _critic, _actorTarget, _criticTarget];
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
         _actorOptimizer.Load(reader, "actor");
         _criticOptimizer.Load(reader, "critic");
         if (_actorOptimizer.Steps != _criticOptimizer.Steps)
-            throw new SavedStateException("actor Adam steps", $"{_actorOptimizer.Steps}, but the critic's are {_criticOptimizer.Steps}: every update steps both");
+            throw new SavedStateException("actor Adam steps",
+                $"{_actorOptimizer.Steps}, but the critic's are {_criticOptimizer.Steps}: every update steps both");
         ObservationNormalizer.ReadState(reader, "observation normalizer");
         GoalNormalizer.ReadState(reader, "goal normalizer");
         for (int i = 0; i < networks.Length; i++)
@@ -306,7 +311,8 @@ public sealed class Ddpg : IDisposable
         using var scope = torch.NewDisposeScope();
         double largest = network.FlatParameters.abs().max().item<float>();
         if (largest > bound * (1 + 1e-5))
-            throw new SavedStateException(field, $"hold a value of magnitude {largest:G4}; {optimizer.Steps} Adam steps at learning rate {optimizer.LearningRate:G4} reach at most {bound:G4}");
+            throw new SavedStateException(field,
+                $"hold a value of magnitude {largest:G4}; {optimizer.Steps} Adam steps at learning rate {optimizer.LearningRate:G4} reach at most {bound:G4}");
     }
 
     /// <summary>
@@ -320,7 +326,8 @@ public sealed class Ddpg : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var normalization = _normalize
-            ? new InputNormalization([.. ObservationNormalizer.Mean], [.. ObservationNormalizer.Std], [.. GoalNormalizer.Mean], [.. GoalNormalizer.Std], ObservationNormalizer.ClipRange)
+            ? new InputNormalization([.. ObservationNormalizer.Mean], [.. ObservationNormalizer.Std], [.. GoalNormalizer.Mean], [.. GoalNormalizer.Std],
+                ObservationNormalizer.ClipRange)
             : null;
         return new PolicyModel(ObservationSize, GoalSize, ActionSize, _hiddenSizes, PolicyActivationNames.Parse(Options.Activation),
             CopyActorParameters(), [.. _actionCenter], [.. _actionHalfRange], relativeGoals, normalization, algorithm, environmentId);

@@ -76,7 +76,8 @@ internal sealed class FlatAdam : IDisposable
             throw new SavedStateException($"{name} Adam second moment", "holds a value below 0");
         // 1e-20 absorbs a squared gradient that underflowed to 0 in float32 while the gradient itself did not.
         if (!(_expAvg.abs() <= _expAvgSq.sqrt() * MaxStepPerLearningRate + 1e-20).all().item<bool>())
-            throw new SavedStateException($"{name} Adam first moment", $"exceeds {MaxStepPerLearningRate} times the square root of the second moment, which Adam never does");
+            throw new SavedStateException($"{name} Adam first moment",
+                $"exceeds {MaxStepPerLearningRate} times the square root of the second moment, which Adam never does");
     }
 
     /// <summary>Bound of |first moment| / sqrt(second moment), with a margin for float rounding (see <see cref="Load"/>).</summary>

@@ -43,7 +43,8 @@ public sealed class Her : IBatchGoalPolicy, IDisposable
         _acting.Current.ActOnInputRows(1, _input.AsSpan(0, _observationSize + _goalSize), action);
     }
 
-    /// <summary>The deterministic actions for many dict observations in one pass, row i the action <see cref="Act(GoalObservation, Span{float})"/> gives for observation i.</summary>
+    /// <summary>The deterministic actions for many dict observations in one pass, row i the action <see cref="Act(GoalObservation, Span{float})"/> gives for
+    /// observation i.</summary>
     public void Act(IReadOnlyList<GoalObservation> observations, Span<float> actions)
     {
         ArgumentNullException.ThrowIfNull(observations);

@@ -65,7 +65,8 @@ public sealed class Normalizer
         RecomputeStatistics();
     }
 
-    /// <summary>Writes the normalised <paramref name="vectors"/> (consecutive vectors of <see cref="Size"/>) to <paramref name="destination"/> of the same length.</summary>
+    /// <summary>Writes the normalised <paramref name="vectors"/> (consecutive vectors of <see cref="Size"/>) to <paramref name="destination"/> of the same
+    /// length.</summary>
     public void Normalize(ReadOnlySpan<float> vectors, Span<float> destination) => Normalize(vectors, destination, Size, 0);
 
     /// <summary>
@@ -75,7 +76,8 @@ public sealed class Normalizer
     public void Normalize(ReadOnlySpan<float> rows, Span<float> destination, int rowWidth, int columnOffset)
     {
         CheckLayout(rows.Length, rowWidth, columnOffset);
-        if (destination.Length != rows.Length) throw new ArgumentException($"destination has {destination.Length} values, expected {rows.Length}", nameof(destination));
+        if (destination.Length != rows.Length) throw new ArgumentException($"destination has {destination.Length} values, expected {rows.Length}",
+            nameof(destination));
         for (int start = columnOffset; start < rows.Length; start += rowWidth)
             for (int i = 0; i < Size; i++)
                 destination[start + i] = Math.Clamp((rows[start + i] - _mean[i]) / _std[i], -ClipRange, ClipRange);

@@ -19,7 +19,8 @@ public sealed class OrnsteinUhlenbeckNoise : IActionNoise
         if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "must not be negative");
         if (!(theta >= 0)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "must not be negative");
         if (!(dt > 0)) throw new ArgumentOutOfRangeException(nameof(dt), dt, "must be positive");
-        if (initial is not null && initial.Length != size) throw new ArgumentException($"initial has {initial.Length} values, expected {size}", nameof(initial));
+        if (initial is not null && initial.Length != size) throw new ArgumentException($"initial has {initial.Length} values, expected {size}",
+            nameof(initial));
         Size = size; Sigma = sigma; Theta = theta; Dt = dt; Mean = mean; _rng = rng;
         _initial = initial is null ? new double[size] : (double[])initial.Clone();
         _x = (double[])_initial.Clone();

@@ -19,7 +19,8 @@ internal static class TensorIo
     {
         long count = SavedStateException.Read(what, reader.ReadInt64);
         if (count != tensor.NumberOfElements)
-            throw new SavedStateException(what, $"has {count} values, this learner's has {tensor.NumberOfElements}: the state was saved from differently sized networks");
+            throw new SavedStateException(what,
+                $"has {count} values, this learner's has {tensor.NumberOfElements}: the state was saved from differently sized networks");
         var bytes = tensor.bytes; // the tensor's own storage: read in place
         ReadExactly(reader, bytes, what);
         SavedStateException.CheckFinite(MemoryMarshal.Cast<byte, float>(bytes), what);

@@ -81,7 +81,8 @@ internal static partial class CheckpointFileAccess
         const string listed = CheckpointStore.ManifestFileName;
         return found < expected
             ? new CheckpointException(checkpointPath, fileName, CheckpointProblem.Truncated, $"truncated: {found} bytes on disk, {listed} lists {expected}")
-            : new CheckpointException(checkpointPath, fileName, CheckpointProblem.WrongLength, $"wrong length: {found} bytes on disk, {listed} lists {expected}");
+            : new CheckpointException(checkpointPath, fileName, CheckpointProblem.WrongLength,
+                $"wrong length: {found} bytes on disk, {listed} lists {expected}");
     }
 
     private static string Describe(CheckpointFileKind kind) => kind switch

@@ -7,7 +7,8 @@ public static class AlgorithmRegistry
 {
     private static readonly ConcurrentDictionary<string, AlgorithmSpec> Specs = new(StringComparer.Ordinal)
     {
-        ["her"] = new("her", "DDPG with Hindsight Experience Replay: sampled transitions relabeled with achieved goals, rewards and terminations recomputed.", Relabels: true),
+        ["her"] = new("her", "DDPG with Hindsight Experience Replay: sampled transitions relabeled with achieved goals, rewards and terminations recomputed.",
+            Relabels: true),
         ["ddpg"] = new("ddpg", "DDPG with plain replay of the goals actually pursued (no relabeling).", Relabels: false),
     };
 

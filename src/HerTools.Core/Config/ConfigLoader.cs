@@ -65,7 +65,10 @@ public static class ConfigLoader
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e) { throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: sourceName, line: (int)e.Start.Line); }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: sourceName, line: (int)e.Start.Line);
+        }
         if (stream.Documents.Count == 0) return null;
         return stream.Documents[0].RootNode switch
         {

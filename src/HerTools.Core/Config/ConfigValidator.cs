@@ -22,7 +22,8 @@ internal static class ConfigValidator
         // The spec's evaluation episodes have seeds apart from training's: the run's first episode is reset with `seed`.
         var eval = config.Eval;
         if (config.Seed >= eval.EvalSeed && config.Seed - eval.EvalSeed < (ulong)eval.NEvalEpisodes)
-            throw Error("seed", $"must not be one of the evaluation seeds (eval.eval_seed {eval.EvalSeed} to {eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
+            throw Error("seed", $"must not be one of the evaluation seeds (eval.eval_seed {eval.EvalSeed} to " +
+                $"{eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
                 $"the first training episode would be an evaluation episode; got {config.Seed}");
 
         EnvOptionsCheck.Check(config.Env, (key, problem) => Error(key, problem));

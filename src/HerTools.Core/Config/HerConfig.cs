@@ -42,7 +42,8 @@ public sealed class HerConfig
     /// <summary>The resolved config as YAML, every key written (the run folder's <c>config.yaml</c>).</summary>
     public string ToYaml() => ConfigSchema.ToYaml(this);
 
-    /// <summary>A short hash of everything that shapes learning, the seed, run id and total_timesteps aside (a resume may extend the budget), so runs of one setting share it.</summary>
+    /// <summary>A short hash of everything that shapes learning, the seed, run id and total_timesteps aside (a resume may extend the budget), so runs of one
+    /// setting share it.</summary>
     public string ComputeHash() => ConfigSchema.Hash(this);
 }
 

@@ -100,7 +100,8 @@ public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, I
         int bits = SavedStateException.Read("BitFlip-v0 n_bits", reader.ReadInt32);
         if (bits != BitCount)
             throw new SavedStateException("BitFlip-v0 n_bits", $"BitFlip-v0 state was saved with n_bits={bits}; this environment has n_bits={BitCount}");
-        ulong state = SavedStateException.Read("BitFlip-v0 state", reader.ReadUInt64), target = SavedStateException.Read("BitFlip-v0 target", reader.ReadUInt64);
+        ulong state = SavedStateException.Read("BitFlip-v0 state", reader.ReadUInt64), target = SavedStateException.Read("BitFlip-v0 target",
+            reader.ReadUInt64);
         if (((state | target) & ~_mask) != 0)
             throw new SavedStateException("BitFlip-v0 state", $"has bits set beyond n_bits={BitCount}");
         int t = SavedStateException.ReadInt32(reader, "BitFlip-v0 episode step", 0, MaxEpisodeSteps);
@@ -119,7 +120,8 @@ public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, I
         long expected = (long)rows * BitCount;
         if (achieved.Length != expected || desired.Length != expected)
             throw new ArgumentException(
-                $"BitFlip-v0 goals have {BitCount} values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and {desired.Length}");
+                $"BitFlip-v0 goals have {BitCount} values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and " +
+                $"{desired.Length}");
     }
 
     private float[] Bits(ulong bits)

@@ -22,9 +22,11 @@ public static partial class EnvChecker
             new GoalFunction<float>(0, "ComputeReward", "reward", RewardCheck, env.ComputeReward, r => r.Reward, SameFloat, F),
         };
         if (env is IComputesTerminated terminated)
-            functions.Add(new GoalFunction<bool>(1, "ComputeTerminated", "terminated", TerminatedCheck, terminated.ComputeTerminated, r => r.Terminated, (a, b) => a == b, B));
+            functions.Add(new GoalFunction<bool>(1, "ComputeTerminated", "terminated", TerminatedCheck, terminated.ComputeTerminated, r => r.Terminated, (a,
+                b) => a == b, B));
         if (env is IComputesTruncated truncated)
-            functions.Add(new GoalFunction<bool>(2, "ComputeTruncated", "truncated", TruncatedCheck, truncated.ComputeTruncated, r => r.Truncated, (a, b) => a == b, B));
+            functions.Add(new GoalFunction<bool>(2, "ComputeTruncated", "truncated", TruncatedCheck, truncated.ComputeTruncated, r => r.Truncated, (a,
+                b) => a == b, B));
         return functions;
     }
 

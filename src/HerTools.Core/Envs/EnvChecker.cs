@@ -129,7 +129,8 @@ public static partial class EnvChecker
             }
             if (space.AchievedGoal is Box achieved && space.DesiredGoal is Box desired && achieved.Size != desired.Size)
             {
-                found.Add(SpacesCheck, $"achieved_goal has {achieved.Size} values but desired_goal has {desired.Size}; ComputeReward pairs them value by value");
+                found.Add(SpacesCheck,
+                    $"achieved_goal has {achieved.Size} values but desired_goal has {desired.Size}; ComputeReward pairs them value by value");
                 usable = false;
             }
         }
@@ -254,7 +255,9 @@ public static partial class EnvChecker
         {
             if (!Same(original, copy))
             {
-                found.Add(AliasingCheck, $"the observation returned {by} was changed by later calls (was {Show(copy)}, now {Show(original)}); Reset and Step must return new arrays");
+                found.Add(AliasingCheck,
+                    $"the observation returned {by} was changed by later calls (was {Show(copy)}, now {Show(original)}); Reset and Step must return new " +
+                    "arrays");
                 break;
             }
         }
@@ -336,7 +339,8 @@ public static partial class EnvChecker
             if (!StepAndCompare(env, episode, i, where, found, out string? diff)) return;
             if (diff is not null)
             {
-                found.Add(StateCheck, $"{where}: after WriteState {savedAt} and ReadState, the same actions differ: {diff} (uninterrupted run, then restored run)");
+                found.Add(StateCheck,
+                    $"{where}: after WriteState {savedAt} and ReadState, the same actions differ: {diff} (uninterrupted run, then restored run)");
                 return;
             }
         }
@@ -345,7 +349,9 @@ public static partial class EnvChecker
         catch (Exception ex) { found.Add(ExceptionCheck, $"episode {e}: Reset() without a seed after ReadState threw {Describe(ex)}"); return; }
         if (!CheckObservation(env, restoredReset, $"Reset() without a seed after ReadState in episode {e}", found, reportOutside: false)) return;
         if (Difference(nextReset, restoredReset) is string generatorDiff)
-            found.Add(StateCheck, $"episode {e}: after ReadState, the next Reset() without a seed differs: {generatorDiff} (uninterrupted run, then restored run); the generator must be saved too");
+            found.Add(StateCheck,
+                $"episode {e}: after ReadState, the next Reset() without a seed differs: {generatorDiff} (uninterrupted run, then restored run); the " +
+                "generator must be saved too");
     }
 
     private static bool StepAndCompare(IGoalEnv env, Episode episode, int index, string where, Findings found, out string? difference)

@@ -103,7 +103,8 @@ public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IEpisodeClock,
     private static void CheckBatch(ReadOnlySpan<float> achieved, ReadOnlySpan<float> desired, int rows)
     {
         if (achieved.Length != rows || desired.Length != rows)
-            throw new ArgumentException($"PointGoal-v0 goals have 1 value: expected {rows} achieved and desired values, got {achieved.Length} and {desired.Length}");
+            throw new ArgumentException($"PointGoal-v0 goals have 1 value: expected {rows} achieved and desired values, got {achieved.Length} and " +
+                $"{desired.Length}");
     }
 
     private GoalObservation CurrentObservation() => new([_x, _v], [_x], [_g]);

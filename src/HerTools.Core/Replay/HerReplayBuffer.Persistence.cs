@@ -69,10 +69,12 @@ public sealed partial class HerReplayBuffer
         long payloadLength = BitConverter.ToInt64(header[12..20]);
         long maxPayload = MaxPayloadBytes();
         if (payloadLength < 0 || payloadLength > maxPayload)
-            throw new ReplayBufferFormatException($"replay buffer file declares a payload of {payloadLength} bytes; a buffer of this capacity and shape writes at most {maxPayload}");
+            throw new ReplayBufferFormatException($"replay buffer file declares a payload of {payloadLength} bytes; a buffer of this capacity and shape " +
+                $"writes at most {maxPayload}");
         // Nor more than the file holds: a length in the file never sizes an allocation the file cannot fill.
         if (stream.CanSeek && payloadLength > stream.Length - stream.Position)
-            throw new ReplayBufferFormatException($"truncated replay buffer file: the payload declares {payloadLength} bytes, the file has {stream.Length - stream.Position}");
+            throw new ReplayBufferFormatException($"truncated replay buffer file: the payload declares {payloadLength} bytes, the file has " +
+                $"{stream.Length - stream.Position}");
 
         var payload = new byte[payloadLength];
         int payloadRead = ReadFully(stream, payload);
@@ -101,7 +103,8 @@ public sealed partial class HerReplayBuffer
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         string envId = reader.ReadString();
         if (envId != _env.Id)
-            throw new ReplayBufferFormatException($"the replay buffer file was filled from {Checkpoints.CheckpointNames.Printable(envId)}; this buffer's environment is {_env.Id}");
+            throw new ReplayBufferFormatException($"the replay buffer file was filled from {Checkpoints.CheckpointNames.Printable(envId)}; this buffer's " +
+                $"environment is {_env.Id}");
         ExpectSame("capacity", reader.ReadInt32(), Capacity);
         ExpectSame("observation size", reader.ReadInt32(), ObservationSize);
         ExpectSame("goal size", reader.ReadInt32(), GoalSize);
@@ -134,7 +137,8 @@ public sealed partial class HerReplayBuffer
             if (n == 0) oldestFirstRow = firstRow;
             else if (firstRow == 0 && _rowCapacity - (previousLastRow + 1) < MaxEpisodeSteps + 1) wraps++;
             else if (firstRow != previousLastRow + 1)
-                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} starts at row {firstRow}, not after the previous one (row {previousLastRow})");
+                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} starts at row {firstRow}, not after the previous one " +
+                    $"(row {previousLastRow})");
             if (wraps > 1 || (wraps == 1 && lastRow >= oldestFirstRow))
                 throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} overlaps older episodes");
             previousLastRow = lastRow;
@@ -151,9 +155,11 @@ public sealed partial class HerReplayBuffer
             reader.BaseStream.Position = flagsAt + steps + 1;
         }
         if (transitions != transitionCount)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: its episodes hold {transitions} transitions, its header says {transitionCount}");
+            throw new ReplayBufferFormatException($"inconsistent replay buffer file: its episodes hold {transitions} transitions, its header says " +
+                $"{transitionCount}");
         if (!inProgress && episodeCount > 0 && nextFirstRow != previousLastRow + 1)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: the next episode would start at row {nextFirstRow}, not after the newest one");
+            throw new ReplayBufferFormatException($"inconsistent replay buffer file: the next episode would start at row {nextFirstRow}, not after the " +
+                $"newest one");
         if (reader.BaseStream.Position != payload.Length)
             throw new ReplayBufferFormatException("inconsistent replay buffer file: bytes left over after the last episode");
 
@@ -217,7 +223,8 @@ public sealed partial class HerReplayBuffer
             for (int row = firstRow; row <= lastRow; row++)
             {
                 var values = _rows.AsSpan(row * _rowStride, _rowStride);
-                if (states is not null && (!states.Observation.Contains(values[..ObservationSize]) || !states.AchievedGoal.Contains(values.Slice(ObservationSize, GoalSize))))
+                if (states is not null && (!states.Observation.Contains(values[..ObservationSize])
+                    || !states.AchievedGoal.Contains(values.Slice(ObservationSize, GoalSize))))
                     return $"episode {n} row {row - firstRow}";
                 if (row < lastRow && !Within(actions, values[_actionOffset..])) return $"episode {n} action {row - firstRow}";
             }

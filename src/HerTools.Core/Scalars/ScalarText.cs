@@ -74,7 +74,8 @@ public static class ScalarText
         if (s is null or "" or "null" or "~") return null;
         if (s.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
         if (s.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
-        if (TryRemoveDigitSeparators(s, out string digits) && long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)) return l;
+        if (TryRemoveDigitSeparators(s, out string digits) && long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
+            out long l)) return l;
         if (TryParseReal(s, out double d)) return d;
         return plain;
     }

@@ -25,7 +25,8 @@ internal static class SchedulerCommands
             if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
             {
                 process.Kill(entireProcessTree: true);
-                throw new SweepException($"{fileName} {string.Join(' ', start.ArgumentList)}: no answer within {(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s");
+                throw new SweepException($"{fileName} {string.Join(' ', start.ArgumentList)}: no answer within " +
+                    $"{(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s");
             }
             process.WaitForExit();
             return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);

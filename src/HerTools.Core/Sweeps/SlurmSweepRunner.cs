@@ -46,7 +46,8 @@ public static class SlurmSweepRunner
         var result = SchedulerCommands.Run("sbatch", arguments);
         string output = result.StandardOutput.Trim();
         if (result.ExitCode != 0 || output.Length == 0)
-            throw new SweepException($"sbatch refused the sweep's job array (exit code {result.ExitCode}): {SweepFolder.OneLine(result.StandardError + " " + output)}");
+            throw new SweepException($"sbatch refused the sweep's job array (exit code {result.ExitCode}): " +
+                $"{SweepFolder.OneLine(result.StandardError + " " + output)}");
         // --parsable prints "jobid" or "jobid;cluster".
         string jobId = output.Split('\n')[^1].Split(';')[0].Trim();
         File.AppendAllText(Path.Combine(slurmDir, JobsFile),
@@ -175,7 +176,8 @@ public static class SlurmSweepRunner
         foreach (string job in live)
         {
             var result = SchedulerCommands.Run("scancel", [job]);
-            if (result.ExitCode != 0) throw new SweepException($"scancel {job} failed (exit code {result.ExitCode}): {SweepFolder.OneLine(result.StandardError)}");
+            if (result.ExitCode != 0) throw new SweepException($"scancel {job} failed (exit code {result.ExitCode}): " +
+                $"{SweepFolder.OneLine(result.StandardError)}");
         }
         return live;
     }

@@ -10,7 +10,8 @@ namespace HerTools.Core.Sweeps;
 
 /// <summary>
 /// A sweep on disk: <c>sweep.yaml</c> (the resolved definition), <c>base.yaml</c> (a copy of the base config file or
-/// of the preset's YAML: what the runs start from, whatever later edits or upgrades change), <c>runs.csv</c> (one row per run: index, run id, the searched keys, seed), <c>runs/&lt;run_id&gt;/</c>
+/// of the preset's YAML: what the runs start from, whatever later edits or upgrades change), <c>runs.csv</c> (one row per run: index, run id, the searched
+/// keys, seed), <c>runs/&lt;run_id&gt;/</c>
 /// (ordinary run folders, each with a <c>status.json</c> once started) and <c>sweep.csv</c>, the summary
 /// <see cref="Collect"/> rebuilds from the run folders at any time. Any process may read or collect while runs go:
 /// logs are read without their torn last line and <c>sweep.csv</c> is replaced by a rename.
@@ -60,7 +61,8 @@ public sealed class SweepFolder
         // training what it started with (its runs' checkpoints would refuse anything else).
         string baseText = definition.Preset is not null ? Presets.Find(definition.Preset)!.Yaml : File.ReadAllText(definition.ConfigPath!);
         var resolved = definition with { Preset = null, ConfigPath = Path.Combine(directory, BaseConfigFile) };
-        string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was created.\n")
+        string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was " +
+            $"created.\n")
             + resolved.ToYaml(BaseConfigFile);
 
         if (File.Exists(Path.Combine(directory, DefinitionFile)))
@@ -79,7 +81,8 @@ public sealed class SweepFolder
                     $"created ({BaseConfigFile}), and this HerTools ships a different one; 'sweep resume' goes on with the sweep's copy, " +
                     "another --output folder starts one with the new preset");
             if (!sameBase || !existing.Definition.Set.SequenceEqual(definition.Set) || !SameRuns(existing.Runs, runs))
-                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output folder");
+                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output " +
+                    "folder");
             WriteAtomically(Path.Combine(directory, DefinitionFile), resolvedYaml);
             return Open(directory);
         }
@@ -249,7 +252,8 @@ public sealed class SweepFolder
         File.Move(temp, path, overwrite: true);
     }
 
-    internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'],
+        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Why a run recorded as running is not: its process (this host) or its Slurm task is gone. Null while it may still run.</summary>
     internal static string? Vanished(SweepRunRecord record, SlurmTaskState? task, bool queueKnown)
@@ -280,7 +284,8 @@ public sealed class SweepFolder
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
     private static bool SameRuns(IReadOnlyList<SweepRun> a, IReadOnlyList<SweepRun> b) =>
-        a.Count == b.Count && a.Zip(b).All(p => p.First.RunId == p.Second.RunId && p.First.Seed == p.Second.Seed && p.First.Point.SequenceEqual(p.Second.Point));
+        a.Count == b.Count && a.Zip(b).All(p => p.First.RunId == p.Second.RunId && p.First.Seed == p.Second.Seed
+            && p.First.Point.SequenceEqual(p.Second.Point));
 
     private static void WriteRunsCsv(string path, IReadOnlyList<string> keys, IReadOnlyList<SweepRun> runs)
     {
@@ -305,7 +310,8 @@ public sealed class SweepFolder
         if (!csv.Read() || !csv.ReadHeader()) throw new SweepException($"{path}: empty");
         string[] expected = ["index", "run_id", .. keys, "seed"];
         if (!csv.HeaderRecord!.SequenceEqual(expected))
-            throw new SweepException($"{path}: its columns '{string.Join(",", csv.HeaderRecord!)}' do not match {DefinitionFile} ('{string.Join(",", expected)}')");
+            throw new SweepException($"{path}: its columns '{string.Join(",", csv.HeaderRecord!)}' do not match {DefinitionFile} " +
+                $"('{string.Join(",", expected)}')");
         var runs = new List<SweepRun>();
         while (csv.Read())
         {

@@ -26,7 +26,8 @@ public static class SweepLoader
     private static readonly string[] DistributionKeys = ["choice", "uniform", "loguniform", "int"];
 
     // Slurm's --time forms: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED.
-    private static readonly Regex SlurmTime = new(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$", RegexOptions.CultureInvariant);
+    private static readonly Regex SlurmTime = new(
+        @"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$", RegexOptions.CultureInvariant);
     private static readonly Regex SlurmMem = new(@"^\d+[KMGT]?$", RegexOptions.CultureInvariant);
 
     /// <summary>Reads a sweep file; a <c>config:</c> path in it is relative to the file's folder.</summary>
@@ -58,7 +59,10 @@ public static class SweepLoader
         {
             var stream = new YamlStream();
             try { stream.Load(new StringReader(yaml)); }
-            catch (YamlException e) { throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: file, line: (int)e.Start.Line); }
+            catch (YamlException e)
+            {
+                throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: file, line: (int)e.Start.Line);
+            }
             if (stream.Documents.Count == 0) throw new ConfigException("the sweep file is empty: it needs at least 'preset:' or 'config:'", file: file);
             return stream.Documents[0].RootNode as YamlMappingNode
                 ?? throw Error("the top level must be a mapping of keys", null, stream.Documents[0].RootNode);
@@ -74,7 +78,8 @@ public static class SweepLoader
             {
                 preset = Scalar(presetEntry, "preset");
                 if (Presets.Find(preset) is not { } found)
-                    throw Error($"unknown preset '{preset}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", "preset", presetEntry.Value);
+                    throw Error($"unknown preset '{preset}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", "preset",
+                        presetEntry.Value);
                 preset = found.Name;
             }
             if (entries.TryGetValue("config", out var configEntry))
@@ -210,7 +215,8 @@ public static class SweepLoader
                 parameters.Add(ReadDistribution(key, valueNode));
             }
             if (samples is null) throw Error("'random:' needs 'samples: N'", "random.samples", entry.Key);
-            if (parameters.Count == 0) throw Error("'random:' needs at least one key with a distribution, e.g. ddpg.actor_lr: {loguniform: [1e-4, 1e-2]}", "random", entry.Key);
+            if (parameters.Count == 0) throw Error("'random:' needs at least one key with a distribution, e.g. ddpg.actor_lr: {loguniform: [1e-4, 1e-2]}",
+                "random", entry.Key);
             // Without an explicit seed the draws follow from the file's text: the same file gives the same runs.
             seed ??= BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
             return new SweepRandomSearch(samples.Value, seed.Value, parameters);
@@ -268,16 +274,20 @@ public static class SweepLoader
                 if (!SlurmTime.IsMatch(text)) throw Error($"expected a Slurm time like 30, 01:30:00 or 1-00:00:00, got '{text}'", "slurm.time", time.Value);
                 options = options with { Time = text };
             }
-            if (e.TryGetValue("max_concurrent", out var max)) options = options with { MaxConcurrent = ParseInt(max.Value, "slurm.max_concurrent", 1, 100_000) };
-            if (e.TryGetValue("signal_seconds", out var signal)) options = options with { SignalSeconds = ParseInt(signal.Value, "slurm.signal_seconds", 0, 65535) };
+            if (e.TryGetValue("max_concurrent", out var max))
+                options = options with { MaxConcurrent = ParseInt(max.Value, "slurm.max_concurrent", 1, 100_000) };
+            if (e.TryGetValue("signal_seconds", out var signal))
+                options = options with { SignalSeconds = ParseInt(signal.Value, "slurm.signal_seconds", 0, 65535) };
             if (e.TryGetValue("sbatch_args", out var args))
             {
                 if (args.Value is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode))
                     throw Error("expected a list of arguments, e.g. ['--qos=short', '--account=lab']", "slurm.sbatch_args", args.Value);
                 var values = list.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
                 foreach (var (value, node) in values.Zip(list.Children))
-                    if (!value.StartsWith('-') || value.StartsWith("--array", StringComparison.Ordinal) || value.StartsWith("--parsable", StringComparison.Ordinal))
-                        throw Error($"'{value}': each item must be one sbatch option starting with '-' (the sweep sets --array itself)", "slurm.sbatch_args", node);
+                    if (!value.StartsWith('-') || value.StartsWith("--array", StringComparison.Ordinal)
+                        || value.StartsWith("--parsable", StringComparison.Ordinal))
+                        throw Error($"'{value}': each item must be one sbatch option starting with '-' (the sweep sets --array itself)", "slurm.sbatch_args",
+                            node);
                 options = options with { SbatchArgs = values };
             }
             return options;
@@ -329,7 +339,8 @@ public static class SweepLoader
             return key;
         }
 
-        private static bool IsEnvOption(string key) => key.StartsWith("env.", StringComparison.Ordinal) && key.Length > 4 && key.IndexOf('.', 4) < 0 && key != "env.id";
+        private static bool IsEnvOption(string key) => key.StartsWith("env.", StringComparison.Ordinal) && key.Length > 4 && key.IndexOf('.', 4) < 0
+            && key != "env.id";
 
         /// <summary>A value as YAML text: a scalar, or a flat list of scalars (<c>[64, 64]</c>).</summary>
         private string ValueText(YamlNode node, string key) => node switch

@@ -18,7 +18,8 @@ public sealed record SweepRunRecord
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary><see cref="SweepRunState.Running"/>, <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Failed"/> or <see cref="SweepRunState.Stopped"/>.</summary>
+    /// <summary><see cref="SweepRunState.Running"/>, <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Failed"/> or <see
+    /// cref="SweepRunState.Stopped"/>.</summary>
     [JsonPropertyName("state")] public SweepRunState State { get; init; }
     /// <summary>Why the run failed, one line; null otherwise.</summary>
     [JsonPropertyName("error")] public string? Error { get; init; }

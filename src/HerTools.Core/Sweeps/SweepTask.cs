@@ -52,7 +52,8 @@ public static class SweepTask
             Pid = Environment.ProcessId,
             SlurmJobId = Environment.GetEnvironmentVariable("SLURM_JOB_ID"),
             SlurmArrayJobId = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"),
-            SlurmArrayTaskId = int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int task) ? task : null,
+            SlurmArrayTaskId = int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture,
+                out int task) ? task : null,
         };
 
         HerConfig config;

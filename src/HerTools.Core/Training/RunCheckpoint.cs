@@ -63,7 +63,8 @@ internal static class RunCheckpoint
         var buffer = parts.Buffer;
         if (!buffer.IsEpisodeInProgress || buffer.CurrentEpisodeSteps != state.EpisodeLength)
             throw Disagreement(reader, ReplayFile, "episode in progress",
-                $"{(buffer.IsEpisodeInProgress ? $"has {buffer.CurrentEpisodeSteps} steps" : "is absent")}; {StateFile} has one of {state.EpisodeLength} steps");
+                $"{(buffer.IsEpisodeInProgress ? $"has {buffer.CurrentEpisodeSteps} steps" : "is absent")}; {StateFile} has one of {state.EpisodeLength} " +
+                $"steps");
         if (!buffer.EpisodeInProgressEndsAt(state.Observation))
             throw Disagreement(reader, ReplayFile, "episode in progress", $"does not end in the observation {StateFile} continues from");
         if (buffer.FindStoredOutside(parts.Env.ActionSpace, parts.Env is IKeepsWithinSpaces ? parts.Env.ObservationSpace : null) is string outside)
@@ -98,7 +99,8 @@ internal static class RunCheckpoint
             throw Disagreement(reader, StateFile, "episodes", $"{state.Episodes}, but {CheckpointStore.ManifestFileName} says episode {info.Episode}");
         if (state.LastEval != info.EvalSuccessRate || state.BestEval != info.BestEvalSuccessRate)
             throw Disagreement(reader, StateFile, "evaluations",
-                $"last {state.LastEval}, best {state.BestEval}, but {CheckpointStore.ManifestFileName} says {info.EvalSuccessRate}, {info.BestEvalSuccessRate}");
+                $"last {state.LastEval}, best {state.BestEval}, but {CheckpointStore.ManifestFileName} says {info.EvalSuccessRate}, " +
+                $"{info.BestEvalSuccessRate}");
         if (state.GradientSteps != agent.Learner.UpdateCount)
             throw Disagreement(reader, StateFile, "gradient steps", $"{state.GradientSteps}, but {AgentFile} has taken {agent.Learner.UpdateCount}");
     }

@@ -29,7 +29,8 @@ internal sealed class RunComponents : IDisposable
         var options = AgentOptions(config);
         if (config.Threads == 0)
         {
-            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High, config.Ddpg.BatchSize);
+            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High,
+                config.Ddpg.BatchSize);
             options = options with { Threads = ThreadChoice.Threads };
             ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
         }

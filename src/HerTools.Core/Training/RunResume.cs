@@ -30,7 +30,8 @@ internal static class RunResume
         comparable.Threads = saved.Threads;
         comparable.RunId = saved.RunId;
         if (comparable.ToYaml() != saved.ToYaml())
-            throw new ConfigException($"differs from the config of checkpoint {reader.Info.Path}; on resume only total_timesteps and threads may change", key: "config");
+            throw new ConfigException($"differs from the config of checkpoint {reader.Info.Path}; on resume only total_timesteps and threads may change",
+                key: "config");
         var merged = saved.Clone();
         merged.TotalTimesteps = requested.TotalTimesteps;
         merged.Threads = requested.Threads;

@@ -99,7 +99,8 @@ internal sealed class RunState
         for (int i = 0; i < generators.Length; i++) generators[i].ReadState(r, names[i]);
         bool hasNoise = SavedStateException.ReadBoolean(r, "noise flag");
         if (hasNoise != noise is not null)
-            throw new SavedStateException("noise flag", hasNoise ? "the state has exploration noise, the config has none" : "the state has no exploration noise, the config has some");
+            throw new SavedStateException("noise flag",
+                hasNoise ? "the state has exploration noise, the config has none" : "the state has no exploration noise, the config has some");
         noise?.ReadState(r);
         try
         {

@@ -42,7 +42,8 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Starts a new run in <paramref name="runDirectory"/>, or resumes from a checkpoint.</summary>
-    public static TrainingResult Run(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string? resumeFrom)
+    public static TrainingResult Run(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+        string? resumeFrom)
     {
         using var run = Open(config, runDirectory, resumeFrom);
         return run.Learn(progress, cancellationToken);
@@ -267,8 +268,8 @@ internal sealed class TrainingRun : IDisposable
         var result = Evaluator.EvaluateBatched(_parts.Agent, _parts.EvalEnvs, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _state.LastEval = result.SuccessRate;
         _state.LastEvalStep = _state.Timesteps;
-        Report(FormattableString.Invariant(
-            $"evaluation at step {_state.Timesteps}: success {result.SuccessRate:0.00}, mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
+        Report(FormattableString.Invariant($"evaluation at step {_state.Timesteps}: success {result.SuccessRate:0.00}, ") +
+            FormattableString.Invariant($"mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
         _evalLog!.Append(new EvalRow
         {
             Timesteps = _state.Timesteps, Episodes = _state.Episodes, SuccessRate = result.SuccessRate,
@@ -287,7 +288,8 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite();
         double wall = WallTimeSeconds;
-        _progressLog!.Append(_interval.ToRow(_runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall, _state.LastEval));
+        _progressLog!.Append(_interval.ToRow(_runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall,
+            _state.LastEval));
         _interval.Restart(_state.Timesteps, wall);
     }
 
@@ -316,9 +318,13 @@ internal sealed class TrainingRun : IDisposable
         _progressLog!.FlushToDisk();
         _evalLog!.FlushToDisk();
         var files = RunCheckpoint.Files(WithRunId(), _parts, s => _state.Write(s, WallTimeSeconds, _interval, _parts), withBuffer);
-        var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval, withBuffer)
+        var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval,
+            withBuffer)
         {
-            Extra = new Dictionary<string, string> { ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash },
+            Extra = new Dictionary<string, string>
+            {
+                ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash,
+            },
         };
         return _store!.Save(name, summary, files);
     }

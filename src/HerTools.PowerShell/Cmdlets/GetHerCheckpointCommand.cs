@@ -57,7 +57,8 @@ public sealed class GetHerCheckpointCommand : HerCmdlet
             if (found.Count == 0 && ParameterSetName != AllSet)
             {
                 string why = Best ? " (checkpoint.keep_best is off, or no evaluation has run)" : "";
-                WriteError(new ErrorRecord(new ItemNotFoundException($"Run folder '{runDirectory}' has no {ParameterSetName.ToLowerInvariant()} checkpoint{why}."),
+                WriteError(new ErrorRecord(new ItemNotFoundException($"Run folder '{runDirectory}' has no {ParameterSetName.ToLowerInvariant()} " +
+                    $"checkpoint{why}."),
                     "CheckpointNotFound", ErrorCategory.ObjectNotFound, runDirectory));
                 continue;
             }

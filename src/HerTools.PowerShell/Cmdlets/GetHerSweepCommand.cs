@@ -5,7 +5,8 @@ namespace HerTools.PowerShell.Cmdlets;
 
 /// <summary>
 /// The runs of one or more sweep folders with their status, read from the run folders and, for a sweep submitted to
-/// Slurm, <c>squeue</c>: the same call as <c>her-tools sweep status</c>, which also rebuilds <c>sweep.csv</c>. Each run's <c>RunDirectory</c> pipes into <c>Get-HerCheckpoint</c>, <c>Import-HerMetric</c>
+/// Slurm, <c>squeue</c>: the same call as <c>her-tools sweep status</c>, which also rebuilds <c>sweep.csv</c>. Each run's <c>RunDirectory</c> pipes into
+/// <c>Get-HerCheckpoint</c>, <c>Import-HerMetric</c>
 /// and <c>Export-HerLearningCurve</c>.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HerSweep")]

@@ -23,7 +23,8 @@ public sealed class StopHerSweepCommand : HerCmdlet
         var folder = OpenSweep(Path);
         if (!SweepRunner.IsOnSlurm(folder))
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"'{folder.Directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in the session running it."),
+            WriteError(new ErrorRecord(new InvalidOperationException($"'{folder.Directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in " +
+                "the session running it."),
                 "SweepNotOnSlurm", ErrorCategory.InvalidOperation, folder.Directory));
             return;
         }

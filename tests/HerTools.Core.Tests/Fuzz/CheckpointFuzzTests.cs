@@ -77,10 +77,12 @@ public sealed class CheckpointFuzzTests(CheckpointFuzzTests.Pristine pristine, I
         }
         var report = await run;
 
-        output.WriteLine($"{report.Refused} refused, {report.Trained} trained on ({report.TrainedTime.TotalSeconds:0.0} s); slowest case {report.Slowest.TotalMilliseconds:0} ms; {report.Elapsed.TotalSeconds:0.0} s in all");
+        output.WriteLine($"{report.Refused} refused, {report.Trained} trained on ({report.TrainedTime.TotalSeconds:0.0} s); slowest case " +
+            $"{report.Slowest.TotalMilliseconds:0} ms; {report.Elapsed.TotalSeconds:0.0} s in all");
         foreach (var (kind, count) in report.RefusalKinds.OrderByDescending(k => k.Value)) output.WriteLine($"  refused as {kind}: {count}");
         Assert.True(report.Failures.Count == 0,
-            $"seed {seed}: {report.Failures.Count} of {cases} damaged {fileName} files ended badly; the first ones:\n" + string.Join("\n", report.Failures.Take(10)));
+            $"seed {seed}: {report.Failures.Count} of {cases} damaged {fileName} files ended badly; the first ones:\n" + string.Join("\n",
+                report.Failures.Take(10)));
         // Both outcomes must occur, or the mutations are too gentle or too rough to test anything.
         Assert.True(report.Refused > cases / 20, $"seed {seed}: only {report.Refused} of {cases} refused");
         Assert.True(fileName == "checkpoint.json" || report.Trained > cases / 50, $"seed {seed}: only {report.Trained} of {cases} trained on");
@@ -97,7 +99,8 @@ public sealed class CheckpointFuzzTests(CheckpointFuzzTests.Pristine pristine, I
         public T Value { get; } = value;
     }
 
-    private sealed record FuzzReport(int Refused, int Trained, List<string> Failures, Dictionary<CheckpointProblem, int> RefusalKinds, TimeSpan Slowest, TimeSpan Elapsed, TimeSpan TrainedTime);
+    private sealed record FuzzReport(int Refused, int Trained, List<string> Failures, Dictionary<CheckpointProblem, int> RefusalKinds, TimeSpan Slowest,
+        TimeSpan Elapsed, TimeSpan TrainedTime);
 
     private FuzzReport Fuzz(string fileName, ulong seed, int cases, FuzzProgress progress)
     {

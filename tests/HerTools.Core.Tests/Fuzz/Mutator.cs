@@ -26,66 +26,66 @@ internal static class Mutator
         switch (rng.NextInt(fields.Count > 0 ? 6 : 4))
         {
             case 0:
-            {
-                int flips = 1 + rng.NextInt(3);
-                var at = new List<string>();
-                for (int i = 0; i < flips; i++)
                 {
-                    int bit = rng.NextInt(bytes.Length * 8);
-                    bytes[bit / 8] ^= (byte)(1 << (bit % 8));
-                    at.Add($"{bit / 8}.{bit % 8}");
+                    int flips = 1 + rng.NextInt(3);
+                    var at = new List<string>();
+                    for (int i = 0; i < flips; i++)
+                    {
+                        int bit = rng.NextInt(bytes.Length * 8);
+                        bytes[bit / 8] ^= (byte)(1 << (bit % 8));
+                        at.Add($"{bit / 8}.{bit % 8}");
+                    }
+                    description = $"bits flipped at {string.Join(", ", at)}";
+                    break;
                 }
-                description = $"bits flipped at {string.Join(", ", at)}";
-                break;
-            }
             case 1:
-            {
-                int at = rng.NextInt(bytes.Length);
-                bytes[at] = (byte)rng.NextInt(256);
-                description = $"byte {at} set to {bytes[at]}";
-                break;
-            }
-            case 2:
-            {
-                int length = rng.NextInt(bytes.Length);
-                bytes = bytes[..length];
-                description = $"truncated to {length} bytes";
-                payloadChanged = false;
-                break;
-            }
-            case 3:
-            {
-                int extra = 1 + rng.NextInt(rng.NextBool() ? 16 : 4096);
-                var tail = new byte[extra];
-                for (int i = 0; i < extra; i++) tail[i] = (byte)rng.NextInt(256);
-                bytes = [.. bytes, .. tail];
-                description = $"extended by {extra} bytes";
-                payloadChanged = false;
-                break;
-            }
-            default:
-            {
-                var field = fields[rng.NextInt(fields.Count)];
-                description = $"{field.Name} (offset {field.Offset}) set to ";
-                switch (field.Width)
                 {
-                    case 1:
-                        bytes[field.Offset] = PrefixValues[rng.NextInt(PrefixValues.Length)];
-                        description += bytes[field.Offset];
-                        break;
-                    case 4:
-                        int value32 = Int32Values[rng.NextInt(Int32Values.Length)];
-                        BitConverter.GetBytes(value32).CopyTo(bytes, field.Offset);
-                        description += value32;
-                        break;
-                    default:
-                        long value64 = Int64Values[rng.NextInt(Int64Values.Length)];
-                        BitConverter.GetBytes(value64).CopyTo(bytes, field.Offset);
-                        description += value64;
-                        break;
+                    int at = rng.NextInt(bytes.Length);
+                    bytes[at] = (byte)rng.NextInt(256);
+                    description = $"byte {at} set to {bytes[at]}";
+                    break;
                 }
-                break;
-            }
+            case 2:
+                {
+                    int length = rng.NextInt(bytes.Length);
+                    bytes = bytes[..length];
+                    description = $"truncated to {length} bytes";
+                    payloadChanged = false;
+                    break;
+                }
+            case 3:
+                {
+                    int extra = 1 + rng.NextInt(rng.NextBool() ? 16 : 4096);
+                    var tail = new byte[extra];
+                    for (int i = 0; i < extra; i++) tail[i] = (byte)rng.NextInt(256);
+                    bytes = [.. bytes, .. tail];
+                    description = $"extended by {extra} bytes";
+                    payloadChanged = false;
+                    break;
+                }
+            default:
+                {
+                    var field = fields[rng.NextInt(fields.Count)];
+                    description = $"{field.Name} (offset {field.Offset}) set to ";
+                    switch (field.Width)
+                    {
+                        case 1:
+                            bytes[field.Offset] = PrefixValues[rng.NextInt(PrefixValues.Length)];
+                            description += bytes[field.Offset];
+                            break;
+                        case 4:
+                            int value32 = Int32Values[rng.NextInt(Int32Values.Length)];
+                            BitConverter.GetBytes(value32).CopyTo(bytes, field.Offset);
+                            description += value32;
+                            break;
+                        default:
+                            long value64 = Int64Values[rng.NextInt(Int64Values.Length)];
+                            BitConverter.GetBytes(value64).CopyTo(bytes, field.Offset);
+                            description += value64;
+                            break;
+                    }
+                    break;
+                }
         }
         // Three cases in four get a payload checksum that matches again: the header, the length or the checksum
         // itself may be what was hit, in which case the recomputation changes nothing the reader checks first.
@@ -127,83 +127,83 @@ internal static class Mutator
         switch (kind)
         {
             case 3:
-            {
-                string key = NumberFields[rng.NextInt(NumberFields.Length)];
-                var value = HostileNumbers[rng.NextInt(HostileNumbers.Length)];
-                root[key] = value?.DeepClone();
-                description = $"{key} set to {value?.ToJsonString() ?? "null"}";
-                break;
-            }
-            case 4:
-            {
-                var entry = files[rng.NextInt(files.Count)]!;
-                var value = HostileNumbers[rng.NextInt(HostileNumbers.Length)];
-                entry["bytes"] = value?.DeepClone();
-                description = $"bytes of {entry["name"]} set to {value?.ToJsonString() ?? "null"}";
-                break;
-            }
-            case 5:
-            {
-                var entry = files[rng.NextInt(files.Count)]!;
-                string name = HostileNames[rng.NextInt(HostileNames.Length)];
-                description = $"name {entry["name"]} set to {JsonValue.Create(name).ToJsonString()}";
-                entry["name"] = name;
-                break;
-            }
-            case 6:
-            {
-                int choice = rng.NextInt(5);
-                (description, JsonNode? replacement) = choice switch
                 {
-                    0 => ("files set to null", (JsonNode?)null),
-                    1 => ("files set to an object", new JsonObject()),
-                    2 => ("files gets a null entry", new JsonArray([.. files.Select(f => f!.DeepClone()), null])),
-                    3 => ("files lists an entry twice", new JsonArray([.. files.Select(f => f!.DeepClone()), files[0]!.DeepClone()])),
-                    _ => ("files emptied", new JsonArray()),
-                };
-                root["files"] = replacement;
-                break;
-            }
-            case 7:
-            {
-                string key = root.Select(p => p.Key).ElementAt(rng.NextInt(root.Count));
-                root.Remove(key);
-                description = $"{key} removed";
-                break;
-            }
-            case 8:
-            {
-                var entry = files[rng.NextInt(files.Count)]!;
-                string sha = (string)entry["sha256"]!;
-                string[] shas = [sha.ToUpperInvariant(), sha[..63], sha + "0", new string('g', 64), ""];
-                entry["sha256"] = shas[rng.NextInt(shas.Length)];
-                description = $"sha256 of {entry["name"]} set to '{entry["sha256"]}'";
-                break;
-            }
-            default:
-            {
-                switch (rng.NextInt(4))
-                {
-                    case 0:
-                        // Deeper than any parser should follow: spliced in as text, JsonNode would refuse to build it.
-                        root["extra"] = "DEEP";
-                        string deep = new string('[', 5000) + new string(']', 5000);
-                        return new Mutation("extra nested 5000 deep", Encoding.UTF8.GetBytes(root.ToJsonString().Replace("\"DEEP\"", deep)));
-                    case 1:
-                        root["extra"] = new JsonObject { ["seed"] = null };
-                        description = "extra has a null value";
-                        break;
-                    case 2:
-                        root["extra"] = new JsonObject { ["seed"] = 5 };
-                        description = "extra has a number value";
-                        break;
-                    default:
-                        root["run_id"] = new string('r', 1 << 20);
-                        description = "run_id of a megabyte";
-                        break;
+                    string key = NumberFields[rng.NextInt(NumberFields.Length)];
+                    var value = HostileNumbers[rng.NextInt(HostileNumbers.Length)];
+                    root[key] = value?.DeepClone();
+                    description = $"{key} set to {value?.ToJsonString() ?? "null"}";
+                    break;
                 }
-                break;
-            }
+            case 4:
+                {
+                    var entry = files[rng.NextInt(files.Count)]!;
+                    var value = HostileNumbers[rng.NextInt(HostileNumbers.Length)];
+                    entry["bytes"] = value?.DeepClone();
+                    description = $"bytes of {entry["name"]} set to {value?.ToJsonString() ?? "null"}";
+                    break;
+                }
+            case 5:
+                {
+                    var entry = files[rng.NextInt(files.Count)]!;
+                    string name = HostileNames[rng.NextInt(HostileNames.Length)];
+                    description = $"name {entry["name"]} set to {JsonValue.Create(name).ToJsonString()}";
+                    entry["name"] = name;
+                    break;
+                }
+            case 6:
+                {
+                    int choice = rng.NextInt(5);
+                    (description, JsonNode? replacement) = choice switch
+                    {
+                        0 => ("files set to null", (JsonNode?)null),
+                        1 => ("files set to an object", new JsonObject()),
+                        2 => ("files gets a null entry", new JsonArray([.. files.Select(f => f!.DeepClone()), null])),
+                        3 => ("files lists an entry twice", new JsonArray([.. files.Select(f => f!.DeepClone()), files[0]!.DeepClone()])),
+                        _ => ("files emptied", new JsonArray()),
+                    };
+                    root["files"] = replacement;
+                    break;
+                }
+            case 7:
+                {
+                    string key = root.Select(p => p.Key).ElementAt(rng.NextInt(root.Count));
+                    root.Remove(key);
+                    description = $"{key} removed";
+                    break;
+                }
+            case 8:
+                {
+                    var entry = files[rng.NextInt(files.Count)]!;
+                    string sha = (string)entry["sha256"]!;
+                    string[] shas = [sha.ToUpperInvariant(), sha[..63], sha + "0", new string('g', 64), ""];
+                    entry["sha256"] = shas[rng.NextInt(shas.Length)];
+                    description = $"sha256 of {entry["name"]} set to '{entry["sha256"]}'";
+                    break;
+                }
+            default:
+                {
+                    switch (rng.NextInt(4))
+                    {
+                        case 0:
+                            // Deeper than any parser should follow: spliced in as text, JsonNode would refuse to build it.
+                            root["extra"] = "DEEP";
+                            string deep = new string('[', 5000) + new string(']', 5000);
+                            return new Mutation("extra nested 5000 deep", Encoding.UTF8.GetBytes(root.ToJsonString().Replace("\"DEEP\"", deep)));
+                        case 1:
+                            root["extra"] = new JsonObject { ["seed"] = null };
+                            description = "extra has a null value";
+                            break;
+                        case 2:
+                            root["extra"] = new JsonObject { ["seed"] = 5 };
+                            description = "extra has a number value";
+                            break;
+                        default:
+                            root["run_id"] = new string('r', 1 << 20);
+                            description = "run_id of a megabyte";
+                            break;
+                    }
+                    break;
+                }
         }
         return new Mutation(description, Encoding.UTF8.GetBytes(root.ToJsonString()));
     }

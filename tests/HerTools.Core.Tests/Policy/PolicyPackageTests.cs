@@ -37,7 +37,8 @@ public class PolicyPackageTests : IDisposable
         XDocument nuspec;
         using (var stream = nuspecEntry.Open()) nuspec = XDocument.Load(stream);
         var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
-        Assert.DoesNotContain(dependencies, id => id.Contains("TorchSharp", StringComparison.OrdinalIgnoreCase) || id.Contains("libtorch", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(dependencies, id => id.Contains("TorchSharp", StringComparison.OrdinalIgnoreCase) || id.Contains("libtorch",
+            StringComparison.OrdinalIgnoreCase));
         Assert.Empty(dependencies);
         Assert.Equal("README.md", nuspec.Descendants().Single(e => e.Name.LocalName == "readme").Value);
         Assert.Contains(zip.Entries, e => e.FullName == "README.md");

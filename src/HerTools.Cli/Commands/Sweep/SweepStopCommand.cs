@@ -8,7 +8,8 @@ internal sealed class SweepStopCommand : Command
 {
     private readonly Argument<string> _dir = new("DIR") { Description = "The sweep folder." };
 
-    public SweepStopCommand(CliContext context) : base("stop", "Cancel a Slurm sweep's queued and running tasks (running ones checkpoint and stop); 'sweep resume' continues it.")
+    public SweepStopCommand(CliContext context) : base("stop",
+        "Cancel a Slurm sweep's queued and running tasks (running ones checkpoint and stop); 'sweep resume' continues it.")
     {
         Arguments.Add(_dir.RejectingOptions());
         SetAction(parsed =>
