@@ -21,8 +21,8 @@ public sealed class ArchitectureTests
         ("Randomness", ["Scalars", "Envs", "Replay", "Agents", "Config", "Metrics", "Checkpoints", "Training", "Sweeps"]),
         ("Scalars", ["Randomness", "Envs", "Replay", "Agents", "Config", "Metrics", "Checkpoints", "Training", "Sweeps"]),
         ("Envs", ["Replay", "Agents", "Config", "Metrics", "Checkpoints", "Training", "Sweeps"]),
-        ("Replay", ["Agents", "Config", "Metrics", "Checkpoints", "Training", "Sweeps"]),
-        ("Agents", ["Config", "Metrics", "Checkpoints", "Training", "Sweeps"]),
+        ("Replay", ["Agents", "Config", "Metrics", "Training", "Sweeps"]),
+        ("Agents", ["Config", "Metrics", "Training", "Sweeps"]),
         ("Config", ["Replay", "Agents", "Metrics", "Checkpoints", "Training", "Sweeps"]),
         ("Metrics", ["Envs", "Replay", "Agents", "Config", "Checkpoints", "Training", "Sweeps"]),
         ("Checkpoints", ["Envs", "Replay", "Agents", "Config", "Training", "Sweeps"]),
@@ -37,7 +37,7 @@ public sealed class ArchitectureTests
     /// </summary>
     private static readonly string[] FrontEndMayUse =
     [
-        "CheckpointInfo", "CheckpointException", "CheckpointProblem", "ProgressRow", "EvalRow", "MetricsFormatException",
+        "CheckpointInfo", "CheckpointException", "CheckpointProblem", "CheckpointVerification", "ProgressRow", "EvalRow", "MetricsFormatException",
         "CheckpointStore", "CsvLog`1", "RunFiles",
     ];
 
@@ -53,7 +53,7 @@ public sealed class ArchitectureTests
         var violating = LayerViolations(Types.InNamespace(FixtureRoot), FixtureRoot);
 
         var expected = Rules.SelectMany(r => r.MustNotUse.Select(used => $"{FixtureRoot}.{r.Layer}.Uses{used}")).Order().ToList();
-        Assert.Equal(56, expected.Count); // the forbidden edges of the table, each broken once in the fixture
+        Assert.Equal(54, expected.Count); // the forbidden edges of the table, each broken once in the fixture
         Assert.Equal(expected, violating.Order().ToList());
     }
 

@@ -119,6 +119,6 @@ public class CheckpointsCommandTests
         using var document = JsonDocument.Parse(json.Out);
         var items = document.RootElement.EnumerateArray().ToList();
         Assert.Equal([true, false],
-            items.Where(i => !i.GetProperty("checkpoint").GetProperty("isBest").GetBoolean()).Select(i => i.GetProperty("isValid").GetBoolean()));
+            items.Where(i => !i.GetProperty("checkpoint").GetProperty("is_best").GetBoolean()).Select(i => i.GetProperty("is_valid").GetBoolean()));
     }
 }
