@@ -27,8 +27,8 @@ public class ExportCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         using (var json = JsonDocument.Parse(run.Out))
         {
-            Assert.Equal(htp, json.RootElement.GetProperty("outputPath").GetString());
-            Assert.Equal("PointGoal-v0", json.RootElement.GetProperty("environmentId").GetString());
+            Assert.Equal(htp, json.RootElement.GetProperty("output_path").GetString());
+            Assert.Equal("PointGoal-v0", json.RootElement.GetProperty("environment_id").GetString());
         }
         var policy = GoalPolicy.Load(htp);
         Assert.Equal((2, 1, 1), (policy.ObservationSize, policy.GoalSize, policy.ActionSize));
