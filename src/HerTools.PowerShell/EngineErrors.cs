@@ -4,6 +4,7 @@ using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell;
@@ -31,6 +32,10 @@ internal static class EngineErrors
             && !File.Exists(missing.CheckpointPath)
             => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.CheckpointPath),
         CheckpointException checkpoint => ("InvalidCheckpoint", ErrorCategory.InvalidData, checkpoint.CheckpointPath),
+        RunRequestException { MissingPath: string missingPath } => ("PathNotFound", ErrorCategory.ObjectNotFound, missingPath),
+        RunRequestException => ("InvalidRequest", ErrorCategory.InvalidArgument, target),
+        RunFolderInUseException inUse => ("RunDirectoryInUse", ErrorCategory.ResourceExists, inUse.RunDirectory),
+        RunLockedException locked => ("RunLocked", ErrorCategory.ResourceBusy, locked.RunDirectory),
         TrainingDivergedException => ("TrainingDiverged", ErrorCategory.InvalidResult, target),
         MetricsFormatException metrics => ("InvalidMetricsFile", ErrorCategory.InvalidData, metrics.Path),
         UnknownEnvironmentException unknown => ("UnknownEnvironment", ErrorCategory.ObjectNotFound, unknown.Id),

@@ -1,3 +1,4 @@
+using HerTools.Core.Runs;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
@@ -101,7 +102,7 @@ public class HerTrainerTests : IDisposable
         var config = SmallPointGoal("total_timesteps=100", "log.log_interval=50");
         HerTrainer.TrainHer(config, RunDir("once"));
         string before = File.ReadAllText(RunFiles.ProgressPath(RunDir("once")));
-        var e = Assert.Throws<HerToolsException>(() => HerTrainer.TrainHer(config, RunDir("once")));
+        var e = Assert.Throws<RunFolderInUseException>(() => HerTrainer.TrainHer(config, RunDir("once")));
         Assert.Contains("already holds a run", e.Message);
         Assert.Equal(before, File.ReadAllText(RunFiles.ProgressPath(RunDir("once"))));
     }

@@ -45,7 +45,8 @@ internal sealed class EvalCommand : Command
     private static int Run(CliContext context, string checkpoint, int episodes, ulong? seed, bool json)
     {
         string path = CheckpointArgument.Resolve(checkpoint);
-        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed);
+        // Ctrl+C or SIGTERM stops between episodes (exit code 130); a second signal ends the process at once.
+        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed, cancellationToken: context.Stop);
         if (json)
         {
             CliJson.Write(context.Out, result);

@@ -74,10 +74,15 @@ public sealed class CheckpointStore
         {
             var entries = new List<CheckpointManifestFile>(files.Count);
             foreach (var file in files)
+            {
                 entries.Add(WriteFile(temp, file));
+                FaultInjection.At(FaultPoint.CheckpointFile, Path.Combine(temp, file.FileName));
+            }
             // Last, so a folder with a checkpoint.json has every file it lists in full.
             CheckpointManifest.Create(summary, entries, DateTimeOffset.UtcNow).WriteTo(Path.Combine(temp, ManifestFileName));
+            FaultInjection.At(FaultPoint.CheckpointManifest, Path.Combine(temp, ManifestFileName));
             DirectorySync.Flush(temp);
+            FaultInjection.At(FaultPoint.CheckpointRename, temp);
             return MoveIntoPlace(temp, name);
         }
         catch
@@ -108,6 +113,7 @@ public sealed class CheckpointStore
         {
             string doomed = Path.Combine(CheckpointsDirectory, CheckpointNames.Hidden(CheckpointNames.DeletingPrefix, old.Name));
             Directory.Move(old.Path, doomed);
+            FaultInjection.At(FaultPoint.RetentionDelete, doomed);
             Directory.Delete(doomed, recursive: true);
         }
     }

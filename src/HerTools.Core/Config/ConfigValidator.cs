@@ -8,6 +8,20 @@ internal static class ConfigValidator
     internal static void RememberOrigin(HerConfig config, string path, (string File, int Line)? source, string? overrideText) =>
         config.Origins[path] = new ConfigOrigin(source?.File, source?.Line, overrideText);
 
+    /// <summary>A problem with <paramref name="key"/>, pointing where its value came from.</summary>
+    internal static ConfigException ErrorAt(HerConfig config, string key, string problem, string sourceName)
+    {
+        var origin = config.Origins.GetValueOrDefault(key, new ConfigOrigin(sourceName, null, null));
+        return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
+    }
+
+    /// <summary>What only the environment itself can tell: a buffer must hold one whole episode.</summary>
+    internal static void CheckRunnable(HerConfig config, int maxEpisodeSteps, string sourceName)
+    {
+        if (config.Ddpg.BufferSize < maxEpisodeSteps)
+            throw ErrorAt(config, "ddpg.buffer_size", $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps), got {config.Ddpg.BufferSize}", sourceName);
+    }
+
     internal static void Validate(HerConfig config, string sourceName)
     {
         ConfigException Error(string key, string problem)
@@ -15,6 +29,11 @@ internal static class ConfigValidator
             var origin = config.Origins.GetValueOrDefault(key, new ConfigOrigin(sourceName, null, null));
             return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
         }
+
+        // run_id names the run in every progress.csv row and may name its folder: a line break would tear the CSV rows
+        // (which are cut and read line by line), a separator would put the folder elsewhere.
+        if (config.RunId.Any(c => char.IsControl(c) || c is '/' or '\\') || config.RunId is "." or "..")
+            throw Error("run_id", $"must not contain line breaks, other control characters or path separators, got '{config.RunId.ReplaceLineEndings("\\n")}'");
 
         if (config.Ddpg.BatchSize > config.Ddpg.BufferSize)
             throw Error("ddpg.batch_size", $"must not exceed ddpg.buffer_size ({config.Ddpg.BufferSize}), got {config.Ddpg.BatchSize}");

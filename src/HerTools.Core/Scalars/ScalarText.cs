@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Numerics;
+using System.Text;
 
 namespace HerTools.Core.Scalars;
 
@@ -96,12 +97,32 @@ public static class ScalarText
         _ => value.ToString() ?? "null",
     };
 
-    /// <summary>Text as a single-quoted YAML scalar, whatever it holds.</summary>
-    public static string Quote(string text) => "'" + text.Replace("'", "''") + "'";
+    /// <summary>Text as a quoted YAML scalar, whatever it holds: single-quoted, or double-quoted with escapes when it
+    /// holds control characters (a newline in a run_id), which only survive YAML that way.</summary>
+    public static string Quote(string text) => text.Any(char.IsControl) ? DoubleQuoted(text) : "'" + text.Replace("'", "''") + "'";
+
+    private static string DoubleQuoted(string s)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (char c in s)
+        {
+            sb.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+        return sb.Append('"').ToString();
+    }
 
     /// <summary>True when plain text would not read back as itself: YAML punctuation, a keyword, a number, edge spaces.</summary>
     public static bool NeedsQuotes(string s) =>
-        s.Length == 0 || s.IndexOfAny([':', '#', '[', ']', '{', '}', ',', '\'', '"', '&', '*', '!', '|', '>', '%', '@', '`']) >= 0
+        s.Length == 0 || s.Any(char.IsControl) || s.IndexOfAny([':', '#', '[', ']', '{', '}', ',', '\'', '"', '&', '*', '!', '|', '>', '%', '@', '`']) >= 0
         || ToValue(s) is not string || TryParseBool(s, out _) || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
         || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]);
 

@@ -5,6 +5,7 @@ using CsvHelper.Configuration;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.Core.Sweeps;
 
@@ -133,8 +134,13 @@ public sealed class SweepFolder
     /// <summary>Reads every run's status from its folder. <paramref name="queue"/> is what the scheduler says of
     /// the sweep's tasks, by array index (null: unknown); a run recorded as running whose process or task is gone is
     /// reported <see cref="SweepRunState.Stopped"/>.</summary>
-    public IReadOnlyList<SweepRunStatus> ReadStatus(IReadOnlyDictionary<int, SlurmTaskState>? queue = null) =>
-        Runs.Select(r => ReadRunStatus(r, queue)).ToList();
+    public IReadOnlyList<SweepRunStatus> ReadStatus(IReadOnlyDictionary<int, SlurmTaskState>? queue = null,
+        CancellationToken cancellationToken = default) =>
+        Runs.Select(r =>
+        {
+            cancellationToken.ThrowIfCancellationRequested(); // a sweep of many long logs takes a while: stop between runs
+            return ReadRunStatus(r, queue);
+        }).ToList();
 
     /// <summary>Reads one run's status from its folder (see <see cref="ReadStatus"/>).</summary>
     public SweepRunStatus ReadRunStatus(SweepRun run, IReadOnlyDictionary<int, SlurmTaskState>? queue = null)
@@ -148,9 +154,17 @@ public sealed class SweepFolder
         };
         if (!System.IO.Directory.Exists(dir)) return status;
 
-        var record = SweepRunRecord.Read(dir);
+        SweepRunRecord? record;
+        string? unreadable = null;
+        try { record = SweepRunRecord.Read(dir); }
+        catch (SweepException e)
+        {
+            // Only this run is affected: it reads as stopped (a resume starts or continues it), and says why.
+            record = new SweepRunRecord { State = SweepRunState.Stopped };
+            unreadable = e.Message;
+        }
         var state = record?.State ?? SweepRunState.Pending;
-        string? error = record?.Error;
+        string? error = unreadable ?? record?.Error;
         if (state == SweepRunState.Running && record is not null && Vanished(record, task, queue is not null) is string gone)
         {
             state = SweepRunState.Stopped;
@@ -189,9 +203,9 @@ public sealed class SweepFolder
     /// <c>best_eval_success_rate</c>, <c>steps_to_threshold</c>, <c>wall_time_s</c>, <c>last_checkpoint</c> (relative to
     /// the sweep folder), <c>error</c>. The same folder gives the same bytes; the file is replaced by a rename.
     /// </summary>
-    public IReadOnlyList<SweepRunStatus> Collect()
+    public IReadOnlyList<SweepRunStatus> Collect(CancellationToken cancellationToken = default)
     {
-        var statuses = ReadStatus();
+        var statuses = ReadStatus(cancellationToken: cancellationToken);
         WriteSummary(statuses);
         return statuses;
     }
@@ -245,12 +259,7 @@ public sealed class SweepFolder
     /// <summary>The lower-case name a state has in <c>sweep.csv</c> and <c>status.json</c>.</summary>
     public static string StateName(SweepRunState state) => state.ToString().ToLowerInvariant();
 
-    internal static void WriteAtomically(string path, string contents)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, contents);
-        File.Move(temp, path, overwrite: true);
-    }
+    internal static void WriteAtomically(string path, string contents) => AtomicFile.WriteAllText(path, contents);
 
     internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'],
         StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -57,15 +57,9 @@ public static class SweepLoader
 
         public YamlMappingNode ParseRoot(string yaml)
         {
-            var stream = new YamlStream();
-            try { stream.Load(new StringReader(yaml)); }
-            catch (YamlException e)
-            {
-                throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: file, line: (int)e.Start.Line);
-            }
-            if (stream.Documents.Count == 0) throw new ConfigException("the sweep file is empty: it needs at least 'preset:' or 'config:'", file: file);
-            return stream.Documents[0].RootNode as YamlMappingNode
-                ?? throw Error("the top level must be a mapping of keys", null, stream.Documents[0].RootNode);
+            var root = YamlReader.LoadRoot(yaml, file)
+                ?? throw new ConfigException("the sweep file is empty: it needs at least 'preset:' or 'config:'", file: file);
+            return root as YamlMappingNode ?? throw Error("the top level must be a mapping of keys", null, root);
         }
 
         public SweepDefinition Read(YamlMappingNode root, string yaml, string baseDirectory)
@@ -178,8 +172,12 @@ public static class SweepLoader
                 Slurm = slurm,
                 SuccessThreshold = threshold,
             };
-            long runs = grid.Aggregate(1L, (n, a) => n * a.Values.Count) * (random?.Samples ?? 1) * seeds.Count;
-            if (runs > 100_000) throw new ConfigException($"the sweep expands to {runs} runs; at most 100000 are supported", file: file);
+            // Checked: a grid of a few long axes overflows 64 bits, and a wrapped count would pass the limit.
+            long runs;
+            try { runs = checked(grid.Aggregate(1L, (n, a) => checked(n * a.Values.Count)) * (random?.Samples ?? 1) * seeds.Count); }
+            catch (OverflowException) { runs = long.MaxValue; }
+            if (runs > 100_000)
+                throw new ConfigException($"the sweep expands to {(runs == long.MaxValue ? "more than 2^63" : runs.ToString(CultureInfo.InvariantCulture))} runs; at most 100000 are supported", file: file);
             return definition;
         }
 

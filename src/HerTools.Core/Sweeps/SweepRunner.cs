@@ -39,7 +39,8 @@ public static class SweepRunner
 
     /// <summary>Every run's status from its folder and, for a sweep submitted to Slurm, the queue (and <c>sacct</c> for runs
     /// whose task vanished); <c>sweep.csv</c> is rebuilt on the way.</summary>
-    public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder) => SlurmSweepRunner.Status(folder);
+    public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder, CancellationToken cancellationToken = default) =>
+        SlurmSweepRunner.Status(folder, cancellationToken);
 
     /// <summary>True when the sweep was submitted to Slurm at least once (only such a sweep can be stopped from outside).</summary>
     public static bool IsOnSlurm(SweepFolder folder) => SlurmSweepRunner.JobIds(folder).Count > 0;

@@ -15,14 +15,17 @@ public static class Evaluator
     /// <summary>Most episodes a batched evaluation runs side by side (environments it makes).</summary>
     public const int MaxParallelEpisodes = 100;
 
-    /// <summary>Evaluates <paramref name="policy"/> on <paramref name="env"/> (an instance used for nothing else).</summary>
-    public static EvaluationResult Evaluate(IGoalPolicy policy, IGoalEnv env, int episodes, ulong firstSeed)
+    /// <summary>Evaluates <paramref name="policy"/> on <paramref name="env"/> (an instance used for nothing else).
+    /// Cancelling <paramref name="cancellationToken"/> stops between episodes with <see cref="OperationCanceledException"/>.</summary>
+    public static EvaluationResult Evaluate(IGoalPolicy policy, IGoalEnv env, int episodes, ulong firstSeed,
+        CancellationToken cancellationToken = default)
     {
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "must be at least 1");
         var action = new float[env.ActionSpace.Size];
         var records = new EpisodeRecord[episodes];
         for (int i = 0; i < episodes; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ulong seed = firstSeed + (ulong)i;
             var obs = env.Reset(seed);
             double episodeReturn = 0;
@@ -48,7 +51,8 @@ public static class Evaluator
     /// taking the next episode when its own ends; episode i is reset with seed <c>firstSeed + i</c> as in
     /// <see cref="Evaluate"/>, and the records come back in episode order. The environments are used for nothing else.
     /// </summary>
-    public static EvaluationResult EvaluateBatched(IBatchGoalPolicy policy, IReadOnlyList<IGoalEnv> envs, int episodes, ulong firstSeed)
+    public static EvaluationResult EvaluateBatched(IBatchGoalPolicy policy, IReadOnlyList<IGoalEnv> envs, int episodes, ulong firstSeed,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(envs);
@@ -65,6 +69,7 @@ public static class Evaluator
         var actions = new float[slots * actionSize];
         while (running.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested(); // Ctrl+C/SIGTERM stops between steps
             observations.Clear();
             foreach (var slot in running) observations.Add(slot.Observation);
             policy.Act(observations, actions.AsSpan(0, running.Count * actionSize));
@@ -127,12 +132,13 @@ public static class Evaluator
     /// <summary>Loads the policy of a checkpoint folder (or the latest checkpoint of a run folder) and evaluates
     /// it for <paramref name="episodes"/> episodes, episode i reset with seed <paramref name="seed"/> + i; without a
     /// seed, from the run's own <c>eval.eval_seed</c>, so the episodes are those its training evaluations used.</summary>
-    public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong? seed = null, int threads = 1)
+    public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong? seed = null, int threads = 1,
+        CancellationToken cancellationToken = default)
     {
         using var loaded = RunCheckpoint.LoadPolicy(checkpointPath, threads);
         var envs = new List<IGoalEnv> { loaded.Env };
         while (envs.Count < Math.Min(episodes, MaxParallelEpisodes)) envs.Add(EnvRegistry.Make(loaded.Config.Env.Id, loaded.Config.Env.Options));
-        return EvaluateBatched(loaded.Policy, envs, episodes, seed ?? loaded.Config.Eval.EvalSeed);
+        return EvaluateBatched(loaded.Policy, envs, episodes, seed ?? loaded.Config.Eval.EvalSeed, cancellationToken);
     }
 
     /// <summary>Euclidean distance between achieved and desired goal.</summary>

@@ -3,6 +3,7 @@ using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.Core.Training;
 
@@ -16,6 +17,7 @@ namespace HerTools.Core.Training;
 internal sealed class TrainingRun : IDisposable
 {
     private readonly HerConfig _config;
+    private readonly RunFolder _folder;
     private readonly string _runDirectory, _runId, _configHash;
     private readonly RunComponents _parts;
     private readonly RunState _state = new();
@@ -31,28 +33,30 @@ internal sealed class TrainingRun : IDisposable
     private string? _lastThreadSwitch;
     private bool _bestPending, _warnedTerminationKept;
 
-    private TrainingRun(HerConfig config, string runDirectory)
+    private TrainingRun(HerConfig config, RunFolder folder)
     {
         _config = config;
-        _runDirectory = runDirectory;
+        _folder = folder;
+        string runDirectory = _runDirectory = folder.Path;
         _runId = string.IsNullOrEmpty(config.RunId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))) : config.RunId;
         _configHash = config.ComputeHash();
         _parts = new RunComponents(config);
         _action = new float[_parts.Env.ActionSpace.Size];
     }
 
-    /// <summary>Starts a new run in <paramref name="runDirectory"/>, or resumes from a checkpoint.</summary>
-    public static TrainingResult Run(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+    /// <summary>Starts a new run in the claimed <paramref name="folder"/>, or resumes from a checkpoint.</summary>
+    public static TrainingResult Run(HerConfig? config, RunFolder folder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
         string? resumeFrom)
     {
-        using var run = Open(config, runDirectory, resumeFrom);
+        using var run = Open(config, folder, resumeFrom);
         return run.Learn(progress, cancellationToken);
     }
 
-    /// <summary>A run ready to step: new, or restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
-    internal static TrainingRun Open(HerConfig? config, string runDirectory, string? resumeFrom)
+    /// <summary>A run ready to step in a claimed folder (<see cref="RunFolder"/> decided it may be written): new, or
+    /// restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
+    internal static TrainingRun Open(HerConfig? config, RunFolder folder, string? resumeFrom)
     {
-        runDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        string runDirectory = folder.Path;
         CheckpointReader? reader = null;
         if (resumeFrom is not null)
         {
@@ -62,10 +66,8 @@ internal sealed class TrainingRun : IDisposable
             if (!RunResume.IsSameFolder(reader.Info.RunDirectory, runDirectory)) config.RunId = "";
         }
         else if (config is null) throw new ArgumentNullException(nameof(config), "a config is needed unless resuming");
-        else RunResume.PrepareNewRunFolder(runDirectory);
 
-        Directory.CreateDirectory(runDirectory);
-        var run = new TrainingRun(config, runDirectory);
+        var run = new TrainingRun(config, folder);
         try
         {
             if (reader is not null) run.Restore(reader);
@@ -324,6 +326,9 @@ internal sealed class TrainingRun : IDisposable
             Extra = new Dictionary<string, string>
             {
                 ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash,
+                // What the logs held when the checkpoint was taken: a resume cuts them back to exactly this.
+                [RunResume.ProgressBytesKey] = _progressLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [RunResume.EvalBytesKey] = _evalLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
         return _store!.Save(name, summary, files);
@@ -355,7 +360,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void Begin()
     {
-        RunResume.WriteRunConfig(_runDirectory, _runId, _configHash, WithRunId());
+        RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         StartEpisode(_parts.Env.Reset(_config.Seed));
         OpenLogs();
     }
@@ -367,9 +372,9 @@ internal sealed class TrainingRun : IDisposable
         if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
 
         string sourceRun = reader.Info.RunDirectory;
-        RunResume.AlignLogs(path, sourceRun, _runDirectory, _state.Timesteps);
-        if (!File.Exists(RunFiles.ConfigPath(_runDirectory)) || !RunResume.IsSameFolder(sourceRun, _runDirectory))
-            RunResume.WriteRunConfig(_runDirectory, _runId, _configHash, WithRunId());
+        RunResume.AlignLogs(reader, sourceRun, _runDirectory, _state.Timesteps);
+        // Rewritten on every resume: config.yaml says what the run trains with now, a new budget included.
+        RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         OpenLogs();
         _lastCheckpoint = path;
     }

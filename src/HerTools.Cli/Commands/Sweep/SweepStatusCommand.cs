@@ -16,7 +16,7 @@ internal sealed class SweepStatusCommand : Command
         Options.Add(_json);
         SetAction(parsed =>
         {
-            var statuses = SweepRunner.Status(SweepFolder.Open(parsed.GetValue(_dir)!));
+            var statuses = SweepRunner.Status(SweepFolder.Open(parsed.GetValue(_dir)!), context.Stop);
             if (parsed.GetValue(_json)) CliJson.Write(context.Out, statuses);
             else SweepTable.Write(context.Out, statuses);
             return ExitCodes.Success;
