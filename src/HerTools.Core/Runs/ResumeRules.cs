@@ -25,9 +25,16 @@ public static class ResumeRules
             merged.TotalTimesteps = requested.TotalTimesteps;
             merged.Threads = requested.Threads;
         }
-        // A smaller budget would end the run at once and write a checkpoint claiming a budget it had already passed.
-        if (merged.TotalTimesteps < step)
-            throw new ConfigException($"is {merged.TotalTimesteps}, below step {step} of {savedFrom}; a resumed run can only go on", key: "total_timesteps");
+        CheckBudget(merged, step, savedFrom);
         return merged;
+    }
+
+    /// <summary>Refuses a budget below the step a run resumes from.</summary>
+    /// <exception cref="ConfigException"><c>total_timesteps</c> is below <paramref name="step"/>.</exception>
+    public static void CheckBudget(HerConfig config, long step, string savedFrom)
+    {
+        // A smaller budget would end the run at once and write a checkpoint claiming a budget it had already passed.
+        if (config.TotalTimesteps < step)
+            throw new ConfigException($"is {config.TotalTimesteps}, below step {step} of {savedFrom}; a resumed run can only go on", key: "total_timesteps");
     }
 }

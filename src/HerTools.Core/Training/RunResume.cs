@@ -16,9 +16,14 @@ internal static class RunResume
     public const string ProgressBytesKey = "progress_csv_bytes", EvalBytesKey = "eval_csv_bytes";
 
     /// <summary>The config a resume from <paramref name="reader"/> runs with: the checkpoint's, with the requested budget
-    /// and thread count (<see cref="ResumeRules"/>).</summary>
+    /// and thread count (<see cref="ResumeRules"/>). The budget is checked against the step only once the state has
+    /// vouched for it (<see cref="CheckBudget"/>): a damaged manifest's step is then refused as the checkpoint's fault.</summary>
     public static HerConfig ResumeConfig(CheckpointReader reader, HerConfig? requested) =>
-        ResumeRules.Merge(RunCheckpoint.ReadConfig(reader), requested, reader.Info.Step, $"checkpoint {reader.Info.Path}");
+        ResumeRules.Merge(RunCheckpoint.ReadConfig(reader), requested, step: 0, $"checkpoint {reader.Info.Path}");
+
+    /// <summary>Refuses a budget below the restored step, before anything in the run folder changes.</summary>
+    public static void CheckBudget(CheckpointReader reader, HerConfig config, long restoredStep) =>
+        ResumeRules.CheckBudget(config, restoredStep, $"checkpoint {reader.Info.Path}");
 
     public static bool IsSameFolder(string a, string b) => string.Equals(
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);

@@ -62,7 +62,10 @@ public sealed record TrainingRequest
         {
             // Which config a resume uses: the checkpoint's (or the started run's), only the budget and threads may change.
             var saved = resume.LoadSavedConfig();
-            var config = ResumeRules.Merge(saved, requested ?? WithOverrides(saved, overrides, resume.SavedConfigPath), resume.Step, resume.Describe());
+            // A checkpoint's step is checked against the budget once its state has vouched for it (RunResume.CheckBudget,
+            // before anything is written): a damaged manifest is then refused as the checkpoint's fault.
+            var config = ResumeRules.Merge(saved, requested ?? WithOverrides(saved, overrides, resume.SavedConfigPath),
+                resume.Checkpoint is null ? resume.Step : 0, resume.Describe());
             string? output = Output is null ? null : Full(Output);
             string runDirectory = output ?? resume.RunDirectory ?? throw new RunRequestException(
                 $"{resume.Checkpoint!.Path} is not inside a run's {RunFiles.Checkpoints}/ folder, so it has no run to continue; " +

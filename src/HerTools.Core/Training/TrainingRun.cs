@@ -370,6 +370,7 @@ internal sealed class TrainingRun : IDisposable
         string path = reader.Info.Path;
         // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
         if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
+        RunResume.CheckBudget(reader, _config, _state.Timesteps);
 
         string sourceRun = reader.Info.RunDirectory;
         RunResume.AlignLogs(reader, sourceRun, _runDirectory, _state.Timesteps);
