@@ -37,7 +37,8 @@ internal static class FaultInjection
         if (parts.Length != 3 || !Enum.TryParse(parts[0], ignoreCase: true, out FaultPoint point)
             || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int arrival) || arrival < 1
             || parts[2] is not ("kill" or "throw"))
-            throw new InvalidOperationException($"{Variable}='{text}': expected <point>:<n>:<kill|throw>, points {string.Join(", ", Enum.GetNames<FaultPoint>())}");
+            throw new InvalidOperationException(
+                $"{Variable}='{text}': expected <point>:<n>:<kill|throw>, points {string.Join(", ", Enum.GetNames<FaultPoint>())}");
         return new Fault(point, arrival, parts[2] == "kill");
     }
 

@@ -13,6 +13,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Randomness
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -27,6 +28,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Scalars
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -41,6 +43,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Envs
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -54,7 +57,8 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Replay
     public sealed class UsesAgents { private HerTools.Cli.Tests.ArchitectureFixture.Agents.Marker? _reference; }
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
-    public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class MayUseCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -68,7 +72,8 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Agents
     public sealed class MayUseReplay { private HerTools.Cli.Tests.ArchitectureFixture.Replay.Marker? _reference; }
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
-    public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class MayUseCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -83,6 +88,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Config
     public sealed class UsesAgents { private HerTools.Cli.Tests.ArchitectureFixture.Agents.Marker? _reference; }
     public sealed class UsesMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -97,6 +103,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Metrics
     public sealed class UsesAgents { private HerTools.Cli.Tests.ArchitectureFixture.Agents.Marker? _reference; }
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class UsesCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -111,6 +118,22 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Checkpoints
     public sealed class UsesAgents { private HerTools.Cli.Tests.ArchitectureFixture.Agents.Marker? _reference; }
     public sealed class UsesConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class MayUseMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
+    public sealed class UsesRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
+    public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
+    public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
+}
+
+namespace HerTools.Cli.Tests.ArchitectureFixture.Runs
+{
+    public sealed class Marker { }
+    public sealed class MayUseRandomness { private HerTools.Cli.Tests.ArchitectureFixture.Randomness.Marker? _reference; }
+    public sealed class MayUseScalars { private HerTools.Cli.Tests.ArchitectureFixture.Scalars.Marker? _reference; }
+    public sealed class UsesEnvs { private HerTools.Cli.Tests.ArchitectureFixture.Envs.Marker? _reference; }
+    public sealed class UsesReplay { private HerTools.Cli.Tests.ArchitectureFixture.Replay.Marker? _reference; }
+    public sealed class UsesAgents { private HerTools.Cli.Tests.ArchitectureFixture.Agents.Marker? _reference; }
+    public sealed class MayUseConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
+    public sealed class MayUseMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
+    public sealed class MayUseCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
     public sealed class UsesTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
@@ -126,6 +149,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Training
     public sealed class MayUseConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class MayUseMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class MayUseCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class MayUseRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class UsesSweeps { private HerTools.Cli.Tests.ArchitectureFixture.Sweeps.Marker? _reference; }
 }
 
@@ -140,6 +164,7 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.Sweeps
     public sealed class MayUseConfig { private HerTools.Cli.Tests.ArchitectureFixture.Config.Marker? _reference; }
     public sealed class MayUseMetrics { private HerTools.Cli.Tests.ArchitectureFixture.Metrics.Marker? _reference; }
     public sealed class MayUseCheckpoints { private HerTools.Cli.Tests.ArchitectureFixture.Checkpoints.Marker? _reference; }
+    public sealed class MayUseRuns { private HerTools.Cli.Tests.ArchitectureFixture.Runs.Marker? _reference; }
     public sealed class MayUseTraining { private HerTools.Cli.Tests.ArchitectureFixture.Training.Marker? _reference; }
 }
 
@@ -149,4 +174,5 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.FrontEnd
     public sealed class UsesCheckpointSummary { private HerTools.Core.Checkpoints.CheckpointSummary? _reference; }
     public sealed class MayUseCheckpointInfo { private HerTools.Core.Checkpoints.CheckpointInfo? _reference; }
     public sealed class MayUseTraining { private HerTools.Core.Training.TrainingResult? _reference; }
+    public sealed class MayUseRuns { private HerTools.Core.Runs.RunFolder? _reference; }
 }

@@ -71,7 +71,8 @@ public class HostileInputTests
     {
         using var dir = new TempDirectory();
         string[] keys = ["ddpg.tau", "ddpg.gamma", "ddpg.actor_lr", "ddpg.critic_lr", "ddpg.noise_sigma", "ddpg.random_eps", "ddpg.action_l2"];
-        string values = "[" + string.Join(", ", Enumerable.Range(1, 600).Select(i => (i / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        string values = "[" + string.Join(", ",
+            Enumerable.Range(1, 600).Select(i => (i / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
         string sweep = dir.WriteFile("huge.yaml", "preset: point_goal\ngrid:\n" + string.Concat(keys.Select(k => $"  {k}: {values}\n")));
         var run = InstalledTool.Run(Patience, null, "sweep", "run", sweep, "--output", dir.Combine("out"));
         Assert.True(run.ExitCode == ExitCodes.BadUsage, run.ToString());

@@ -210,7 +210,8 @@ public sealed class SweepFolderTests : IDisposable
 
     // Runs that train in a second or two.
     private SweepFolder CreateTinySweep() => SweepFolder.Create(SweepLoader.LoadFile(_files.Write("tiny.yaml",
-        "preset: point_goal\nset:\n  total_timesteps: 200\n  ddpg.learning_starts: 100\n  eval.eval_freq: 100\n  eval.n_eval_episodes: 2\n  log.log_interval: 100\n" +
+        "preset: point_goal\nset:\n  total_timesteps: 200\n  ddpg.learning_starts: 100\n  eval.eval_freq: 100\n" +
+        "  eval.n_eval_episodes: 2\n  log.log_interval: 100\n" +
         "grid:\n  her.her_ratio: [0.5]\nseeds: [1, 2, 3]\n")), SweepDir);
 
     [Fact]

@@ -93,8 +93,8 @@ internal sealed class TrainCommand : Command
         };
         using var session = TrainingSession.Open(request.Resolve());
         var plan = session.Plan;
-        context.Out.WriteLine($"Training {plan.Config.Env.Id} ({plan.Config.Algo}, seed {plan.Config.Seed}) for {Format.Count(plan.Config.TotalTimesteps)} steps " +
-            $"into {session.RunDirectory}"
+        context.Out.WriteLine($"Training {plan.Config.Env.Id} ({plan.Config.Algo}, seed {plan.Config.Seed}) " +
+            $"for {Format.Count(plan.Config.TotalTimesteps)} steps into {session.RunDirectory}"
             + (session.ResumeFrom is null ? "" : $", resuming from {session.ResumeFrom}"));
         if (session.PartialLogsSetAside is string aside)
             context.Out.WriteLine($"The run never reached a checkpoint: starting it again, its earlier logs moved to {aside}");

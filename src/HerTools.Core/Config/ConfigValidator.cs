@@ -19,7 +19,8 @@ internal static class ConfigValidator
     internal static void CheckRunnable(HerConfig config, int maxEpisodeSteps, string sourceName)
     {
         if (config.Ddpg.BufferSize < maxEpisodeSteps)
-            throw ErrorAt(config, "ddpg.buffer_size", $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps), got {config.Ddpg.BufferSize}", sourceName);
+            throw ErrorAt(config, "ddpg.buffer_size",
+                $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps), got {config.Ddpg.BufferSize}", sourceName);
     }
 
     internal static void Validate(HerConfig config, string sourceName)

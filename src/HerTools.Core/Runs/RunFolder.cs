@@ -127,7 +127,8 @@ public sealed class RunFolder : IDisposable
 
         string stamp = now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string aside = System.IO.Path.Combine(Path, PartialPrefix + stamp);
-        for (int n = 2; Directory.Exists(aside); n++) aside = System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"{PartialPrefix}{stamp}-{n}"));
+        for (int n = 2; Directory.Exists(aside); n++)
+            aside = System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"{PartialPrefix}{stamp}-{n}"));
         Directory.CreateDirectory(aside);
         foreach (var (from, name) in moves)
         {

@@ -177,7 +177,9 @@ public static class SweepLoader
             try { runs = checked(grid.Aggregate(1L, (n, a) => checked(n * a.Values.Count)) * (random?.Samples ?? 1) * seeds.Count); }
             catch (OverflowException) { runs = long.MaxValue; }
             if (runs > 100_000)
-                throw new ConfigException($"the sweep expands to {(runs == long.MaxValue ? "more than 2^63" : runs.ToString(CultureInfo.InvariantCulture))} runs; at most 100000 are supported", file: file);
+                throw new ConfigException(
+                    $"the sweep expands to {(runs == long.MaxValue ? "more than 2^63" : runs.ToString(CultureInfo.InvariantCulture))} runs; " +
+                    "at most 100000 are supported", file: file);
             return definition;
         }
 

@@ -31,6 +31,7 @@ public sealed record TrainingPlan(
     public string Describe() => ResumeFrom is { } from
         ? $"Resume from '{from.Path}' (step {from.Step:N0}) to {Config.TotalTimesteps:N0} steps into '{RunDirectory}'"
         : RestartsFromTheStart
-            ? $"Restart {Config.Env.Id} with {Config.Algo} from the start (it never reached a checkpoint) for {Config.TotalTimesteps:N0} steps in '{RunDirectory}'"
+            ? $"Restart {Config.Env.Id} with {Config.Algo} from the start (it never reached a checkpoint) " +
+                $"for {Config.TotalTimesteps:N0} steps in '{RunDirectory}'"
             : $"Train {Config.Env.Id} with {Config.Algo} for {Config.TotalTimesteps:N0} steps into '{RunDirectory}'";
 }

@@ -35,7 +35,8 @@ public sealed class RunLockTests : IDisposable
         string lockFile = Path.Combine(_run, RunLock.FileName);
         // A shell opens the file, flock(1) locks that open file, the shell writes its stand-in identity and becomes sleep:
         // one process holding the lock as a training would.
-        const string Script = "exec 9>>\"$0\" && flock -x 9 && printf 'pid: 99999\\nhost: elsewhere\\nstarted_utc: 2026-01-01T00:00:00Z\\n' > \"$0\" && exec sleep 60";
+        const string Script = "exec 9>>\"$0\" && flock -x 9 && " +
+            "printf 'pid: 99999\\nhost: elsewhere\\nstarted_utc: 2026-01-01T00:00:00Z\\n' > \"$0\" && exec sleep 60";
         using var holder = Process.Start(new ProcessStartInfo("sh", ["-c", Script, lockFile]))!;
         try
         {
