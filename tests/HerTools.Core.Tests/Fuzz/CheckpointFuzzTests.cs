@@ -18,7 +18,7 @@ namespace HerTools.Core.Tests.Fuzz;
 public sealed class CheckpointFuzzTests(CheckpointFuzzTests.Pristine pristine, ITestOutputHelper output) : IClassFixture<CheckpointFuzzTests.Pristine>
 {
     private const ulong DefaultSeed = 0x21F0221;
-    private const int DefaultCases = 1000;
+    private const int DefaultCases = 3000;
     private static readonly TimeSpan CaseLimit = TimeSpan.FromSeconds(20);
 
     /// <summary>A tiny run's last checkpoint (mid-episode, buffer wrapped around), and its files' bytes.</summary>
