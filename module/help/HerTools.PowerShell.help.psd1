@@ -23,6 +23,7 @@
             TotalTimesteps  = 'Environment steps to train for (the config''s total_timesteps). When resuming, the new total the run continues to.'
             Threads         = 'TorchSharp intra-op threads for this run (the config''s threads). 1 is reproducible bit for bit and is what parallel runs should use.'
             ResumeFrom      = 'A checkpoint folder to continue from exactly, or a run folder for its latest checkpoint; Get-HerCheckpoint''s output binds here through its Path property. The config is that run''s config.yaml: only -TotalTimesteps (the new total to continue to) and -Threads may change it.'
+            AcceptChangedEnvironment = 'With -ResumeFrom: continue even if an environment plug-in the config names (env.assembly) is not the file the checkpoint recorded (its SHA-256 differs). Without it such a resume stops with an EnvironmentPluginChanged error naming the file.'
             WhatIf          = 'Prints the resolved config and the run folder, and starts nothing.'
             Confirm         = 'Asks before training starts.'
         }
@@ -145,6 +146,7 @@ $module = (Get-Module HerTools).Path
             Seed     = 'Reset seed of the first episode; episode i uses Seed + i. By default the run''s own eval.eval_seed (read from the checkpoint''s config), the episodes of its training evaluations, so the result matches eval.csv.'
             Threads  = 'TorchSharp intra-op threads for the evaluation.'
             Detailed = 'Fills the result''s Episodes property with one record per episode.'
+            AcceptChangedEnvironment = 'Evaluate even if an environment plug-in the run''s config names (env.assembly) is not the file the checkpoint recorded. Without it that is an EnvironmentPluginChanged error naming the file.'
         }
         Inputs      = @(
             @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint, bound through its Path property.' }
@@ -204,10 +206,12 @@ $module = (Get-Module HerTools).Path
     'Get-HerEnvironment' = @{
         Synopsis    = 'Lists the registered goal environments and their options.'
         Description = @(
-            'Get-HerEnvironment returns the goal environments the engine can train on (PointGoal-v0, BitFlip-v0, and any a loaded assembly registers), each with a description, its default time limit and its options: name, type, default, allowed range and meaning. Options are set in a config under env: (env.n_bits) or with Start-HerTraining -Set.'
+            'Get-HerEnvironment returns the goal environments the engine can train on (PointGoal-v0, BitFlip-v0, and those of the environment plug-ins loaded in this session), each with a description, its default time limit and its options: name, type, default, allowed range and meaning. Options are set in a config under env: (env.n_bits) or with Start-HerTraining -Set.'
+            'With -Assembly it loads environment plug-ins first, as a config''s env.assembly key does (see Import-HerEnvironment).'
         )
         Parameters  = @{
-            Name = 'Environment ids; wildcards are allowed. All environments when omitted. Tab completes the ids.'
+            Name     = 'Environment ids; wildcards are allowed. All environments when omitted. Tab completes the ids.'
+            Assembly = 'Environment plug-ins (.NET class libraries with [GoalEnvironment] classes) to load before listing; relative paths are relative to the current location.'
         }
         Inputs      = @(@{ Type = 'System.String'; Description = 'Environment ids.' })
         Outputs     = @(@{ Type = 'HerTools.Core.Envs.EnvSpec'; Description = 'Id, Description, Options (HerTools.Core.Envs.EnvOption) and DefaultMaxEpisodeSteps.' })
@@ -215,8 +219,57 @@ $module = (Get-Module HerTools).Path
             @{ Title = 'List the environments'; Code = 'Get-HerEnvironment'; Remarks = '' }
             @{ Title = 'The options of one environment'; Code = 'Get-HerEnvironment BitFlip-v0 | Select-Object -ExpandProperty Options'; Remarks = 'Name, type, default, allowed values and meaning of each option.' }
             @{ Title = 'Environments matching a pattern'; Code = 'Get-HerEnvironment *Goal*'; Remarks = '' }
+            @{ Title = 'The environments of a plug-in'; Code = 'Get-HerEnvironment Reach2D* -Assembly ./MyEnvs.dll'; Remarks = 'MyEnvs.dll is a class library built from the her-env template (dotnet new her-env).' }
         )
-        Links       = @('Get-HerPreset', 'Start-HerTraining', 'about_HerTools')
+        Links       = @('Import-HerEnvironment', 'Get-HerPreset', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Import-HerEnvironment' = @{
+        Synopsis    = 'Loads an environment plug-in for this session and writes the environments it registers.'
+        Description = @(
+            'Import-HerEnvironment loads a .NET class library whose public classes implement IGoalEnv and carry [GoalEnvironment("MyEnv-v0")] (or implement IGoalEnvFactory), in a load context of its own: its NuGet dependencies come from its .deps.json, the engine and TorchSharp from the module. Its environments are then listed, completed and checked like the built-in ones, and Start-HerTraining -Set @{ ''env.id'' = ''MyEnv-v0'' } trains one.'
+            'A config names its plug-ins itself with the env.assembly key (a path relative to the config file), which every front end, resume, sweep and Slurm task loads; Import-HerEnvironment is for trying one out and for tab completion. Loading the same unchanged file again does nothing; a changed file is loaded afresh.'
+            'A file that is missing, is not an assembly, declares no environment, or declares one id twice is an InvalidEnvironmentPlugin error naming the file and the type.'
+        )
+        Parameters  = @{
+            Path = 'The plug-in''s assembly (.dll); relative to the current location. Get-ChildItem''s output binds through FullName.'
+        }
+        Inputs      = @(@{ Type = 'System.String'; Description = 'Assembly paths (or files, through FullName).' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Envs.EnvSpec'; Description = 'The environments the plug-in registered: Id, Description, Options and DefaultMaxEpisodeSteps.' })
+        Examples    = @(
+            @{ Title = 'Load a plug-in and see its environments'; Code = 'Import-HerEnvironment ./MyEnvs.dll'; Remarks = 'Its environments (Reach2D-v0, ...) are now listed by Get-HerEnvironment and complete in -Id and -Set.' }
+            @{
+                Title   = 'Train an environment of a plug-in'
+                Code    = @'
+Import-HerEnvironment ./MyEnvs.dll | Out-Null
+Start-HerTraining -Preset point_goal -Set @{ 'env.id' = 'Reach2D-v0'; 'env.assembly' = './MyEnvs.dll' } -WhatIf
+'@
+                Remarks = 'Naming the plug-in in env.assembly records it in the run, so a resume, a sweep or a Slurm task loads it too.'
+            }
+        )
+        Links       = @('Get-HerEnvironment', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Test-HerEnvironment' = @{
+        Synopsis    = 'Checks a goal environment against the contract HER relies on and reports every violation.'
+        Description = @(
+            'Test-HerEnvironment makes the environment -Id (with the options in -Set) and plays -Episodes episodes with uniformly random actions, episode k reset with seed -Seed + k - 1. It checks the spaces, that observations have their shapes and lie in their spaces, that a seeded reset replays the same episode, that WriteState/ReadState continue it exactly (for an environment that implements ISavesState), that every step''s reward equals ComputeReward of its goals (HER recomputes every sampled reward that way), the same for ComputeTerminated and ComputeTruncated when implemented, that batched results equal row-by-row ones, the time limit, is_success, and that returned arrays are not reused.'
+            'It returns one report (EnvId, Episodes, Transitions, Violations, Passed) and writes each violation as a warning. Training runs the cheap part of this check (no replays) on a plug-in''s environment the first time it trains it, and refuses one whose ComputeReward disagrees with its step rewards.'
+        )
+        Parameters  = @{
+            Id       = 'The environment id (Get-HerEnvironment lists them). Tab completes the ids.'
+            Assembly = 'Environment plug-ins (.NET class libraries) to load first; relative paths are relative to the current location.'
+            Set      = 'The environment''s options as a hashtable of env.<option> keys: @{ ''env.n_bits'' = 12 }.'
+            Episodes = 'Episodes to play. Default 5.'
+            Seed     = 'Seed of the random actions; episode k is reset with Seed + k - 1. Default 0.'
+        }
+        Inputs      = @(@{ Type = 'HerTools.Core.Envs.EnvSpec'; Description = 'An environment, bound to -Id through its Id property.' })
+        Outputs     = @(@{ Type = 'HerTools.Core.Envs.EnvCheckReport'; Description = 'EnvId, Episodes, Transitions, Violations (Check and Message each) and Passed.' })
+        Examples    = @(
+            @{ Title = 'Check a built-in environment'; Code = 'Test-HerEnvironment BitFlip-v0 -Set @{ ''env.n_bits'' = 12 } -Episodes 3'; Remarks = 'Passed is True: the built-in environments keep the contract.' }
+            @{ Title = 'Check an environment of a plug-in'; Code = 'Test-HerEnvironment Reach2D-v0 -Assembly ./MyEnvs.dll -Episodes 10'; Remarks = 'Loads MyEnvs.dll, then plays and checks Reach2D-v0; each violation is a warning.' }
+        )
+        Links       = @('Get-HerEnvironment', 'Import-HerEnvironment', 'about_HerTools')
     }
 
     'Get-HerPreset' = @{

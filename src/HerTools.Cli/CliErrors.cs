@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using HerTools.Core;
 using HerTools.Core.Config;
+using HerTools.Core.Envs;
 using HerTools.Core.Runs;
 
 namespace HerTools.Cli;
@@ -18,6 +19,8 @@ internal static class CliErrors
             // The engine's message already names the key and the file:line or the override.
             ConfigException e => (ExitCodes.BadUsage, e.Message),
             RunRequestException e => (ExitCodes.BadUsage, e.Message),
+            // An environment id or option given on the command line (her-tools envs check) is usage too.
+            UnknownEnvironmentException or EnvOptionException => (ExitCodes.BadUsage, exception.Message),
             OperationCanceledException => (ExitCodes.Stopped, "stopped"),
             HerToolsException e => (ExitCodes.RuntimeFailure, e.Message),
             IOException or UnauthorizedAccessException => (ExitCodes.RuntimeFailure, exception.Message),

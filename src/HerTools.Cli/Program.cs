@@ -26,7 +26,8 @@ public static class Program
             Description = "Print the stack trace of an error as well as its one-line message.",
             Recursive = true,
         };
-        var root = new RootCommand("her-tools: goal-conditioned RL with Hindsight Experience Replay (DDPG+HER) from any shell.")
+        var root = new RootCommand("her-tools: goal-conditioned RL with Hindsight Experience Replay (DDPG+HER) from any shell. " +
+            "Your own environment: a C# plug-in (env.assembly) or a process in any language (env.id: process); see docs/your-own-environment.md.")
         {
             verbose,
             new TrainCommand(context),

@@ -40,6 +40,8 @@ internal static class EngineErrors
         MetricsFormatException metrics => ("InvalidMetricsFile", ErrorCategory.InvalidData, metrics.Path),
         UnknownEnvironmentException unknown => ("UnknownEnvironment", ErrorCategory.ObjectNotFound, unknown.Id),
         EnvOptionException => ("InvalidEnvironmentOption", ErrorCategory.InvalidArgument, target),
+        EnvRegistrationException => ("InvalidEnvironmentPlugin", ErrorCategory.InvalidData, target),
+        EnvPluginChangedException changed => ("EnvironmentPluginChanged", ErrorCategory.InvalidData, changed.AssemblyPath),
         FileNotFoundException missing => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.FileName ?? target),
         DirectoryNotFoundException => ("PathNotFound", ErrorCategory.ObjectNotFound, target),
         UnauthorizedAccessException => ("AccessDenied", ErrorCategory.PermissionDenied, target),

@@ -41,4 +41,34 @@ public class EnvsCommandTests
         Assert.Equal(JsonValueKind.False, terminate.GetProperty("default").ValueKind);
         Assert.Equal(JsonValueKind.Null, terminate.GetProperty("minimum").ValueKind);
     }
+
+    [Fact]
+    public void Envs_check_passes_a_built_in_environment_with_its_options()
+    {
+        var run = Cli.Run("envs", "check", "BitFlip-v0", "--set", "env.n_bits=12", "--episodes", "2");
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal("BitFlip-v0: passed (2 episodes, 24 steps checked)\n", run.Out.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Envs_check_json_is_the_report()
+    {
+        var run = Cli.Run("envs", "check", "PointGoal-v0", "--episodes", "1", "--json");
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        Assert.Equal("PointGoal-v0", json.RootElement.GetProperty("envId").GetString());
+        Assert.Equal(50, json.RootElement.GetProperty("transitions").GetInt32());
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public void Envs_check_names_a_bad_option_and_refuses_other_keys()
+    {
+        var outOfRange = Cli.Run("envs", "check", "BitFlip-v0", "--set", "env.n_bits=100");
+        Assert.Equal(ExitCodes.BadUsage, outOfRange.ExitCode);
+        Assert.Contains("BitFlip-v0: option 'n_bits' must be between 1 and 64, got 100", outOfRange.Error);
+        var notAnOption = Cli.Run("envs", "check", "BitFlip-v0", "--set", "ddpg.batch_size=3");
+        Assert.Equal(ExitCodes.BadUsage, notAnOption.ExitCode);
+        Assert.Contains("--set takes the environment's options here (env.<option>=value), got 'ddpg.batch_size=3'", notAnOption.Error);
+    }
 }

@@ -175,7 +175,7 @@ public class EnvCheckerTests
     /// A tiny goal environment with one deliberate fault at a time. Observation [c], achieved [c], desired [g]:
     /// c counts steps from 0 (+1 a step), g is 100 + a draw of 0..9 so it is never reached; 4 steps an episode.
     /// </summary>
-    private sealed class FaultyEnv(Fault fault) : IGoalEnv, IComputesTerminated
+    private sealed class FaultyEnv(Fault fault) : IGoalEnv, IComputesTerminated, ISavesState
     {
         private const int Steps = 4;
         private readonly Rng _rng = new(0);

@@ -285,7 +285,7 @@ public class EnvRegistryTests
 
     /// <summary>A user's environment: walk left (a &lt;= 0) or right (a &gt; 0) to a goal cell of a line.</summary>
     [GoalEnvironment("Test-UserLine-v0", Description = "walk to a cell of a short line")]
-    public sealed class UserLineEnv : IGoalEnv
+    public sealed class UserLineEnv : IGoalEnv, ISavesState
     {
         private readonly Rng _rng = new(0);
         private float _position, _goal;
@@ -371,8 +371,6 @@ public class EnvRegistryTests
         public StepResult Step(ReadOnlySpan<float> action) => throw new NotSupportedException();
         public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
             throw new NotSupportedException();
-        public void WriteState(BinaryWriter writer) => throw new NotSupportedException();
-        public void ReadState(BinaryReader reader) => throw new NotSupportedException();
     }
 
     [GoalEnvironment("Test-Broken-NotAnEnv-v0", MaxEpisodeSteps = 3)]

@@ -7,7 +7,7 @@ namespace HerTools.Core.Tests;
 /// only what it breaks or changes. It implements none of the optional interfaces (<see cref="IComputesTerminated"/>,
 /// <see cref="IComputesTruncated"/>); a double that needs one adds it.
 /// </summary>
-internal abstract class PointGoalWrapper(PointGoalEnv inner) : IGoalEnv
+internal abstract class PointGoalWrapper(PointGoalEnv inner) : IGoalEnv, ISavesState
 {
     protected PointGoalEnv Inner { get; } = inner;
 

@@ -67,6 +67,8 @@ Describe 'the help examples' {
         $examplesFolder = Join-Path $TestDrive 'examples'
         New-Item -ItemType Directory -Path $examplesFolder | Out-Null
         $null = Start-HerTraining -Preset point_goal -TotalTimesteps 500 -OutputDirectory (Join-Path $examplesFolder 'runs/demo')
+        # The plug-in examples load ./MyEnvs.dll, as a user's folder would hold it.
+        $null = Copy-TestPlugin -Destination $examplesFolder
     }
 
     It '<Command> example <Index>, "<Title>", runs without error' -ForEach $examples {

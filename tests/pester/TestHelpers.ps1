@@ -17,6 +17,18 @@ function New-ShortRun {
     Start-HerTraining -Preset point_goal -Set $overrides -Seed $Seed -OutputDirectory $OutputDirectory
 }
 
+# The environment plug-in the solution builds (tests/HerTools.TestPlugin: MyEnvs.dll with Reach2D-v0 and
+# Reach2DNoState-v0), copied with its .deps.json and dependency into $Destination; returns the copy's path.
+function Copy-TestPlugin {
+    param([Parameter(Mandatory)] [string] $Destination)
+    $built = Get-ChildItem (Join-Path $script:RepositoryRoot 'tests/HerTools.TestPlugin/bin/*/net10.0/MyEnvs.dll') |
+        Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $built) { throw 'tests/HerTools.TestPlugin is not built: build the solution first' }
+    New-Item -ItemType Directory -Path $Destination -Force | Out-Null
+    Copy-Item (Join-Path $built.DirectoryName '*') $Destination -Recurse -Force
+    Join-Path $Destination 'MyEnvs.dll'
+}
+
 # The error record a script block stops with (Should -Throw -PassThru, spelled for readability).
 function Get-TerminatingError {
     param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)

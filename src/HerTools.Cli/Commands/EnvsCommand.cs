@@ -10,14 +10,23 @@ internal sealed class EnvsCommand : Command
 {
     private readonly Option<bool> _json = new("--json") { Description = "Print the environments as JSON (snake_case keys) instead of text." };
 
+    private readonly Option<string[]> _assembly = new("--assembly")
+    {
+        Description = "Load an environment plug-in (a .NET class library, as env.assembly names one) first; repeat for more.",
+        HelpName = "DLL",
+    };
+
     public EnvsCommand(CliContext context) : base("envs", "List the goal environments (env.id) and the options each takes (env.<option>).")
     {
         Options.Add(_json);
-        SetAction(parsed => Run(context, parsed.GetValue(_json)));
+        Options.Add(_assembly);
+        Subcommands.Add(new EnvsCheckCommand(context));
+        SetAction(parsed => Run(context, parsed.GetValue(_json), parsed.GetValue(_assembly) ?? []));
     }
 
-    private static int Run(CliContext context, bool json)
+    private static int Run(CliContext context, bool json, string[] assemblies)
     {
+        foreach (string assembly in assemblies) EnvPluginLoader.Load(assembly);
         var specs = EnvRegistry.List();
         if (json)
         {

@@ -33,20 +33,28 @@ internal sealed class EvalCommand : Command
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (snake_case keys) instead of text." };
 
+    private readonly Option<bool> _acceptChangedEnv = new("--accept-changed-env")
+    {
+        Description = "Evaluate even if an environment plug-in (env.assembly) is not the file the checkpoint was trained with.",
+    };
+
     public EvalCommand(CliContext context) : base("eval", "Evaluate a checkpoint's policy (no exploration noise) over fixed-seed episodes.")
     {
         Arguments.Add(_checkpoint.RejectingOptions());
         Options.Add(_episodes);
         Options.Add(_seed);
         Options.Add(_json);
-        SetAction(parsed => Run(context, parsed.GetValue(_checkpoint)!, parsed.GetValue(_episodes), parsed.GetValue(_seed), parsed.GetValue(_json)));
+        Options.Add(_acceptChangedEnv);
+        SetAction(parsed => Run(context, parsed.GetValue(_checkpoint)!, parsed.GetValue(_episodes), parsed.GetValue(_seed), parsed.GetValue(_json),
+            parsed.GetValue(_acceptChangedEnv)));
     }
 
-    private static int Run(CliContext context, string checkpoint, int episodes, ulong? seed, bool json)
+    private static int Run(CliContext context, string checkpoint, int episodes, ulong? seed, bool json, bool acceptChangedEnv)
     {
         string path = CheckpointArgument.Resolve(checkpoint);
         // Ctrl+C or SIGTERM stops between episodes (exit code 130); a second signal ends the process at once.
-        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed, cancellationToken: context.Stop);
+        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed, acceptChangedEnvPlugin: acceptChangedEnv,
+            cancellationToken: context.Stop);
         if (json)
         {
             CliJson.Write(context.Out, result);

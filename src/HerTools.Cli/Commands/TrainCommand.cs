@@ -57,6 +57,11 @@ internal sealed class TrainCommand : Command
         HelpName = "CHECKPOINT",
     };
 
+    private readonly Option<bool> _acceptChangedEnv = new("--accept-changed-env")
+    {
+        Description = "With --resume: go on even if an environment plug-in (env.assembly) is not the file the checkpoint was trained with.",
+    };
+
     private readonly Option<int?> _threads = new("--threads")
     {
         Description = "Same as --set threads=N (TorchSharp threads).",
@@ -75,6 +80,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_totalTimesteps);
         Options.Add(_resume);
         Options.Add(_threads);
+        Options.Add(_acceptChangedEnv);
         SetAction(parsed => Run(context, parsed));
     }
 
@@ -90,6 +96,7 @@ internal sealed class TrainCommand : Command
             Threads = parsed.GetValue(_threads),
             Output = parsed.GetValue(_output),
             Resume = parsed.GetValue(_resume),
+            AcceptChangedEnvPlugin = parsed.GetValue(_acceptChangedEnv),
         };
         using var session = TrainingSession.Open(request.Resolve());
         var plan = session.Plan;

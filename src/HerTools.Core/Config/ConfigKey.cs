@@ -32,16 +32,27 @@ public sealed class ConfigKey
     {
         ConfigValueKind.Choice => "one of " + string.Join(", ", Choices!),
         ConfigValueKind.IntList => "list of int",
+        ConfigValueKind.PathList => "path or list of paths",
+        ConfigValueKind.Command => "list of strings",
         _ => Kind.ToString().ToLowerInvariant() + (Nullable ? " or null" : ""),
     };
 
     public object? Get(HerConfig config) => _get(config);
 
     /// <summary>Converts a YAML scalar (or list of scalars) to this key's type, checks its range, and stores it.
-    /// Returns the problem in words, or null when the value was taken.</summary>
-    internal string? TrySet(HerConfig config, string? scalar, IReadOnlyList<string>? list)
+    /// Returns the problem in words, or null when the value was taken.
+    /// A relative path of a <see cref="ConfigValueKind.PathList"/> key is made absolute against <paramref name="baseDirectory"/>:
+    /// the folder of the file that names it (null: the current directory, for overrides).</summary>
+    internal string? TrySet(HerConfig config, string? scalar, IReadOnlyList<string>? list, string? baseDirectory = null)
     {
         if (!TryConvert(scalar, list, out object? value, out string? problem)) return problem;
+        if (value is string[] paths && Kind == ConfigValueKind.PathList)
+            value = paths.Select(p => System.IO.Path.GetFullPath(p, baseDirectory ?? Directory.GetCurrentDirectory())).ToArray();
+        // A command's arguments that name files beside the config (my_env.py) are made absolute; the program and
+        // everything else stay as written.
+        if (value is string[] arguments && Kind == ConfigValueKind.Command)
+            value = arguments.Select((a, i) => i > 0 && !System.IO.Path.IsPathRooted(a) && baseDirectory is not null
+                && File.Exists(System.IO.Path.Combine(baseDirectory, a)) ? System.IO.Path.GetFullPath(a, baseDirectory) : a).ToArray();
         string? rangeProblem = value is null ? null : _check(value);
         if (rangeProblem is not null) return rangeProblem;
         _set(config, value);
@@ -59,6 +70,19 @@ public sealed class ConfigKey
                 if (!ScalarText.TryParseInteger(list[i], out ints[i]))
                 { problem = $"expected a list of int, item {i} is '{list[i]}'"; return false; }
             value = ints;
+            return true;
+        }
+        if (Kind == ConfigValueKind.Command)
+        {
+            value = (list ?? (scalar is null or "" or "null" or "~" ? [] : [scalar])).ToArray();
+            return true;
+        }
+        if (Kind == ConfigValueKind.PathList)
+        {
+            // One path, or a list of them; a null or empty value is no path at all.
+            var paths = list ?? (scalar is null or "" or "null" or "~" ? [] : [scalar]);
+            if (paths.Any(p => p.Trim().Length == 0)) { problem = "expected file paths, got an empty one"; return false; }
+            value = paths.Select(p => p.Trim()).ToArray();
             return true;
         }
         if (list is not null) { problem = $"expected {TypeName}, got a list"; return false; }
@@ -99,4 +123,4 @@ public sealed class ConfigKey
 }
 
 /// <summary>The value types config keys take.</summary>
-public enum ConfigValueKind { Int, Long, ULong, Double, Bool, Choice, String, IntList }
+public enum ConfigValueKind { Int, Long, ULong, Double, Bool, Choice, String, IntList, PathList, Command }

@@ -62,6 +62,38 @@ public static class ConfigLoader
         SetValue(config, path, valueNode, source: null, overrideText: text);
     }
 
+    /// <summary>
+    /// The config text with the relative paths of <c>env.assembly</c> made absolute against <paramref name="baseDirectory"/>
+    /// (the folder of the file it came from), for a copy kept elsewhere (a sweep's <c>base.yaml</c>). A text without
+    /// relative paths comes back unchanged; one with them is rewritten (its comments are not kept).
+    /// </summary>
+    public static string WithAbsolutePaths(string yaml, string baseDirectory)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException) { return yaml; } // not ours to report here: loading the copy names the problem
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return yaml;
+        if (!root.Children.TryGetValue(new YamlScalarNode("env"), out var env) || env is not YamlMappingNode envSection) return yaml;
+        if (!envSection.Children.TryGetValue(new YamlScalarNode("assembly"), out var assembly)) return yaml;
+        var scalars = assembly switch
+        {
+            YamlScalarNode one => [one],
+            YamlSequenceNode many => many.Children.OfType<YamlScalarNode>().ToList(),
+            _ => new List<YamlScalarNode>(),
+        };
+        bool changed = false;
+        foreach (var scalar in scalars)
+        {
+            if (string.IsNullOrWhiteSpace(scalar.Value) || Path.IsPathRooted(scalar.Value.Trim())) continue;
+            scalar.Value = Path.GetFullPath(scalar.Value.Trim(), baseDirectory);
+            changed = true;
+        }
+        if (!changed) return yaml;
+        var text = new StringWriter();
+        stream.Save(text, assignAnchors: false);
+        return text.ToString().Replace("\r\n", "\n").TrimEnd('.', '\n', ' ') + "\n";
+    }
+
     private static YamlMappingNode? Parse(string yaml, string sourceName) => YamlReader.LoadRoot(yaml, sourceName) switch
     {
         YamlMappingNode map => map,
@@ -112,10 +144,14 @@ public static class ConfigLoader
                 list = seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList(); break;
             default: throw Error($"expected {key.TypeName}, got a mapping");
         }
-        string? problem = key.TrySet(config, scalar, list);
+        string? problem = key.TrySet(config, scalar, list, BaseDirectory(source?.File));
         if (problem is not null) throw Error(problem);
         ConfigValidator.RememberOrigin(config, path, source, overrideText);
     }
+
+    // Paths in a config file are relative to that file; in an override or a text that is no file, to the current directory.
+    private static string? BaseDirectory(string? file) =>
+        file is not null && System.IO.File.Exists(file) ? Path.GetDirectoryName(Path.GetFullPath(file)) : null;
 
     private static string UnknownKeyProblem(string path)
     {

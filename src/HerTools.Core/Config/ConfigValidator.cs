@@ -46,6 +46,12 @@ internal static class ConfigValidator
                 $"{eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
                 $"the first training episode would be an evaluation episode; got {config.Seed}");
 
+        // Plug-ins first: their environments are then checked, and their options too, exactly like the built-in ones.
+        foreach (string assembly in config.Env.Assemblies)
+        {
+            try { EnvPluginLoader.Load(assembly); }
+            catch (EnvRegistrationException e) { throw Error("env.assembly", e.Message); }
+        }
         EnvOptionsCheck.Check(config.Env, (key, problem) => Error(key, problem));
     }
 }

@@ -7,6 +7,13 @@ internal static class EnvOptionsCheck
 {
     internal static void Check(EnvConfig env, Func<string, string, ConfigException> error)
     {
+        // An environment process declares no options here: the env. keys are sent to it, and it judges them.
+        if (env.Id == ProcessGoalEnv.EnvId)
+        {
+            if (env.Command.Length == 0) throw error("env.command", "env.id: process needs the command that starts the environment, e.g. [python3, my_env.py]");
+            return;
+        }
+        if (env.Command.Length > 0) throw error("env.command", $"is for env.id: process; {env.Id} is an environment of this process");
         EnvSpec spec;
         try { spec = EnvRegistry.Get(env.Id); }
         catch (UnknownEnvironmentException e) { throw error("env.id", e.Message); }

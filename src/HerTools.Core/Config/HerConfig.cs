@@ -29,7 +29,7 @@ public sealed class HerConfig
     public HerConfig Clone()
     {
         var copy = (HerConfig)MemberwiseClone();
-        copy.Env = Env with { Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal) };
+        copy.Env = Env with { Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal), Assemblies = (string[])Env.Assemblies.Clone(), Command = (string[])Env.Command.Clone() };
         copy.Her = Her with { };
         copy.Ddpg = Ddpg with { HiddenSizes = (int[])Ddpg.HiddenSizes.Clone() };
         copy.Eval = Eval with { };
@@ -51,6 +51,12 @@ public sealed class HerConfig
 public sealed record EnvConfig
 {
     public string Id { get; init; } = "PointGoal-v0";
+    /// <summary>Full paths of the environment plug-ins to load before <see cref="Id"/> is looked up (<c>env.assembly</c>).</summary>
+    public string[] Assemblies { get; init; } = [];
+    /// <summary>With <c>env.id: process</c>, the command that starts the environment process (<c>env.command</c>).</summary>
+    public string[] Command { get; init; } = [];
+    /// <summary>How long one answer of an environment process may take (<c>env.process_timeout_seconds</c>).</summary>
+    public double ProcessTimeoutSeconds { get; init; } = 60;
     /// <summary>The environment's own options (<c>env.n_bits</c>, ...), validated against the registry.</summary>
     public SortedDictionary<string, object?> Options { get; init; } = new(StringComparer.Ordinal);
 }

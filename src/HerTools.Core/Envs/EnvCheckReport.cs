@@ -1,7 +1,7 @@
 namespace HerTools.Core.Envs;
 
 /// <summary>
-/// What <see cref="EnvChecker.Check"/> found. <see cref="Violations"/> is empty when the environment passed.
+/// What <see cref="EnvChecker.Check(IGoalEnv, int, ulong, bool)"/> found. <see cref="Violations"/> is empty when the environment passed.
 /// Each kind of check lists at most <see cref="EnvChecker.MaxListedPerCheck"/> violations and then one
 /// line saying how many more there were.
 /// </summary>

@@ -6,7 +6,7 @@ namespace HerTools.Core.Envs;
 /// <summary>
 /// Plays a goal environment with random actions and reports every way it breaks the contract HER relies on
 /// (the spirit of Stable-Baselines3's <c>check_env</c>, for goal environments): spaces and shapes, observations
-/// inside their spaces, determinism under a seed, exact state save/restore, <c>reward == ComputeReward</c>,
+/// inside their spaces, determinism under a seed, exact state save/restore (optional), <c>reward == ComputeReward</c>,
 /// <c>terminated == ComputeTerminated</c> and <c>truncated == ComputeTruncated</c> when implemented, batched results
 /// equal to row-by-row results, truncation at <see cref="IGoalEnv.MaxEpisodeSteps"/>, <c>is_success</c> matching a
 /// zero reward, returned arrays not reused and actions not modified.
@@ -36,9 +36,11 @@ public static partial class EnvChecker
     /// <summary>
     /// Plays <paramref name="episodes"/> episodes, episode k reset with seed <c>seed + k - 1</c>, with uniform random
     /// actions drawn from an <see cref="Rng"/> seeded with <paramref name="seed"/>; replays each one to check
-    /// determinism and state save/restore, then checks the batched functions on every transition played.
+    /// determinism and state save/restore (when it implements <see cref="ISavesState"/>), then checks the batched
+    /// functions on every transition played. Without <paramref name="replay"/> the replays are skipped: the cheap part,
+    /// which training runs on a plug-in's first use.
     /// </summary>
-    public static EnvCheckReport Check(IGoalEnv env, int episodes = 5, ulong seed = 0)
+    public static EnvCheckReport Check(IGoalEnv env, int episodes = 5, ulong seed = 0, bool replay = true)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentOutOfRangeException.ThrowIfLessThan(episodes, 1);
@@ -59,11 +61,20 @@ public static partial class EnvChecker
             if (episode is null) break; // Reset failed or returned unusable arrays: nothing further can be checked.
             episodesPlayed++;
             played.AddRange(episode.Transitions);
-            if (episode.Complete) Replay(env, e, resetSeed, episode, found);
+            if (replay && episode.Complete) Replay(env, e, resetSeed, episode, found);
         }
         CheckBatches(env, played, found);
         return found.Report(id, episodesPlayed, played.Count);
     }
+
+    /// <summary>
+    /// Checks the registered environment <paramref name="id"/> made with <paramref name="options"/> (see
+    /// <see cref="EnvRegistry.Make"/>): what <c>her-tools envs check</c> and <c>Test-HerEnvironment</c> run.
+    /// </summary>
+    /// <exception cref="UnknownEnvironmentException">No environment has this id.</exception>
+    /// <exception cref="EnvOptionException">An option is unknown, missing, of the wrong type or out of range.</exception>
+    public static EnvCheckReport Check(string id, IReadOnlyDictionary<string, object?>? options, int episodes = 5, ulong seed = 0) =>
+        Check(EnvRegistry.Make(id, options), episodes, seed);
 
     private sealed class Transition(int episode, int step, float[] achievedGoal, float[] desiredGoal, StepResult result)
     {
@@ -327,7 +338,7 @@ public static partial class EnvChecker
         try
         {
             using var reader = new BinaryReader(new MemoryStream(saved));
-            env.ReadState(reader);
+            ((ISavesState)env).ReadState(reader);
             if (reader.BaseStream.Position != saved.Length)
                 found.Add(StateCheck, $"episode {e}: ReadState read {reader.BaseStream.Position} of the {saved.Length} bytes WriteState wrote");
         }
@@ -365,12 +376,14 @@ public static partial class EnvChecker
         return true;
     }
 
+    // Null when the environment does not save its state (it is optional) or saving failed: the state checks are skipped.
     private static byte[]? Save(IGoalEnv env, int e, string savedAt, Findings found)
     {
+        if (env is not ISavesState stateful) return null;
         try
         {
             using var stream = new MemoryStream();
-            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) env.WriteState(writer);
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) stateful.WriteState(writer);
             return stream.ToArray();
         }
         catch (Exception ex) { found.Add(ExceptionCheck, $"episode {e}: WriteState {savedAt} threw {Describe(ex)}"); return null; }

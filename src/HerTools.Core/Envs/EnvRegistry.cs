@@ -179,7 +179,8 @@ public static class EnvRegistry
         foreach (var (spec, _) in found) Validate(spec);
         var duplicate = found.GroupBy(f => f.Spec.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new EnvRegistrationException($"{assembly.GetName().Name} declares '{duplicate.Key}' more than once");
+            throw new EnvRegistrationException($"{assembly.GetName().Name} declares '{duplicate.Key}' more than once: in " +
+                string.Join(" and ", duplicate.Select(f => f.Origin.TypeName)));
 
         lock (Gate)
         {
@@ -203,7 +204,8 @@ public static class EnvRegistry
     private static void CheckFree(string id, Origin origin)
     {
         if (Specs.TryGetValue(id, out var existing) && !existing.Origin.SameAs(origin))
-            throw new EnvRegistrationException($"'{id}' is already registered ({existing.Origin}); choose another id");
+            throw new EnvRegistrationException($"'{id}' is already registered ({existing.Origin}); choose another id" +
+                (origin.TypeName is null ? "" : $" for {origin.TypeName}"));
     }
 
     private static void Validate(EnvSpec spec)

@@ -25,9 +25,17 @@ public interface IGoalEnv
     /// <paramref name="infos"/> is empty when the caller has none (the replay buffer keeps none).
     /// </summary>
     void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards);
+}
 
+/// <summary>
+/// An environment whose state can be saved and restored, so a resumed run continues the episode in progress bit for
+/// bit. Optional: a checkpoint of an environment without it resumes with a fresh episode where it was taken.
+/// </summary>
+public interface ISavesState
+{
     /// <summary>Writes everything needed to continue the current episode exactly (generator included).</summary>
     void WriteState(BinaryWriter writer);
+    /// <summary>Reads what <see cref="WriteState"/> wrote, exactly that many bytes.</summary>
     void ReadState(BinaryReader reader);
 }
 

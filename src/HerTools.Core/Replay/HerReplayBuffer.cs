@@ -236,6 +236,22 @@ public sealed partial class HerReplayBuffer
         _nextFirstRow = _episodeLastRow[_currentSlot] + 1;
     }
 
+    /// <summary>
+    /// Closes the episode in progress where it stands because it cannot go on (a resumed environment that cannot restore
+    /// its state): its steps are kept as an episode; an episode without a step is dropped. Nothing happens between episodes.
+    /// </summary>
+    public void AbandonEpisode()
+    {
+        if (!_episodeInProgress) return;
+        if (CurrentEpisodeSteps > 0)
+        {
+            EndEpisode();
+            return;
+        }
+        _episodeInProgress = false;
+        _episodeCount--;
+    }
+
     private void WriteStateRow(int row, GoalObservation state)
     {
         var target = _rows.AsSpan(row * _rowStride, _rowStride);

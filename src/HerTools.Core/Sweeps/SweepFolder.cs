@@ -60,7 +60,9 @@ public sealed class SweepFolder
         var runs = definition.Expand();
         // A preset is copied like a config file: a sweep resumed after an upgrade that changed the preset goes on
         // training what it started with (its runs' checkpoints would refuse anything else).
-        string baseText = definition.Preset is not null ? Presets.Find(definition.Preset)!.Yaml : File.ReadAllText(definition.ConfigPath!);
+        // A copy kept in the sweep folder: the plug-in paths it names relative to where it was are made absolute.
+        string baseText = definition.Preset is not null ? Presets.Find(definition.Preset)!.Yaml
+            : ConfigLoader.WithAbsolutePaths(File.ReadAllText(definition.ConfigPath!), Path.GetDirectoryName(definition.ConfigPath!)!);
         var resolved = definition with { Preset = null, ConfigPath = Path.Combine(directory, BaseConfigFile) };
         string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was " +
             $"created.\n")

@@ -132,13 +132,24 @@ public static class Evaluator
     /// <summary>Loads the policy of a checkpoint folder (or the latest checkpoint of a run folder) and evaluates
     /// it for <paramref name="episodes"/> episodes, episode i reset with seed <paramref name="seed"/> + i; without a
     /// seed, from the run's own <c>eval.eval_seed</c>, so the episodes are those its training evaluations used.</summary>
+    /// <exception cref="EnvPluginChangedException">An environment plug-in is missing, or is not the file the checkpoint
+    /// recorded and <paramref name="acceptChangedEnvPlugin"/> is false.</exception>
     public static EvaluationResult EvaluateCheckpoint(string checkpointPath, int episodes = 100, ulong? seed = null, int threads = 1,
-        CancellationToken cancellationToken = default)
+        bool acceptChangedEnvPlugin = false, CancellationToken cancellationToken = default)
     {
-        using var loaded = RunCheckpoint.LoadPolicy(checkpointPath, threads);
+        using var loaded = RunCheckpoint.LoadPolicy(checkpointPath, threads, acceptChangedEnvPlugin);
         var envs = new List<IGoalEnv> { loaded.Env };
-        while (envs.Count < Math.Min(episodes, MaxParallelEpisodes)) envs.Add(EnvRegistry.Make(loaded.Config.Env.Id, loaded.Config.Env.Options));
-        return EvaluateBatched(loaded.Policy, envs, episodes, seed ?? loaded.Config.Eval.EvalSeed, cancellationToken);
+        try
+        {
+            int copies = GoalEnvFactory.EvaluationCopies(loaded.Config, episodes);
+            while (envs.Count < copies) envs.Add(GoalEnvFactory.Make(loaded.Config));
+            return EvaluateBatched(loaded.Policy, envs, episodes, seed ?? loaded.Config.Eval.EvalSeed, cancellationToken);
+        }
+        finally
+        {
+            // The copies made here (an environment process among them) end here; the first ends with the loaded policy.
+            foreach (var copy in envs.Skip(1)) (copy as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>Euclidean distance between achieved and desired goal.</summary>

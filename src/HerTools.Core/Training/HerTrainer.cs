@@ -30,8 +30,11 @@ public static class HerTrainer
     /// <exception cref="RunLockedException">Another process is writing the run folder.</exception>
     /// <exception cref="HerToolsException">Training diverged, a checkpoint is corrupt, or a file cannot be written.</exception>
     /// <remarks>With <paramref name="resumeFrom"/>, <paramref name="config"/> may be null (the checkpoint's config is
-    /// used); if given it must equal the checkpoint's, but for <c>total_timesteps</c> and <c>threads</c>.</remarks>
+    /// used); if given it must equal the checkpoint's, but for <c>total_timesteps</c> and <c>threads</c>. An environment plug-in
+    /// (<c>env.assembly</c>) that is not the file the checkpoint recorded stops a resume with <see cref="EnvPluginChangedException"/>
+    /// unless <c>acceptChangedEnvPlugin</c> is true.</remarks>
     public static TrainingResult TrainHer(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default, string? resumeFrom = null) =>
-        Train(new TrainingRequest { Config = config, Output = runDirectory, Resume = resumeFrom }, progress, cancellationToken);
+        CancellationToken cancellationToken = default, string? resumeFrom = null, bool acceptChangedEnvPlugin = false) =>
+        Train(new TrainingRequest { Config = config, Output = runDirectory, Resume = resumeFrom, AcceptChangedEnvPlugin = acceptChangedEnvPlugin },
+            progress, cancellationToken);
 }

@@ -7,5 +7,9 @@ namespace HerTools.Core.Training;
 /// <summary>A checkpoint's policy with an environment of its run, disposed together.</summary>
 internal sealed record LoadedPolicy(Her Policy, IGoalEnv Env, HerConfig Config) : IDisposable
 {
-    public void Dispose() => Policy.Dispose();
+    public void Dispose()
+    {
+        Policy.Dispose();
+        (Env as IDisposable)?.Dispose(); // an environment process ends with its policy
+    }
 }

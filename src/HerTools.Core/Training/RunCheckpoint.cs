@@ -20,27 +20,40 @@ internal static class RunCheckpoint
     /// </summary>
     /// <exception cref="CheckpointException">A file is missing, corrupt, not a regular file, or disagrees with the
     /// config or the environment; the message names the file and the field.</exception>
-    public static LoadedPolicy LoadPolicy(string checkpointPath, int threads)
+    /// <exception cref="EnvPluginChangedException">A plug-in is not the file the checkpoint recorded, and
+    /// <paramref name="acceptChangedEnvPlugin"/> is false.</exception>
+    public static LoadedPolicy LoadPolicy(string checkpointPath, int threads, bool acceptChangedEnvPlugin = false)
     {
         var reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(checkpointPath));
+        // The plug-ins before the config: reading the config loads them, and a missing one is named as such.
+        EnvPluginRecord.Verify(reader, acceptChangedEnvPlugin);
         var config = ReadConfig(reader);
         config.Threads = threads;
         var env = MakeEnv(reader, config);
-        // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
-        var state = new RunState();
-        var stateEnv = MakeEnv(reader, config);
-        Rng[] generators = [new(0), new(0), new(0)];
-        var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
-        Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
-        var agent = RunComponents.CreateAgent(RunComponents.AgentOptions(config), env);
+        Agents.Her? agent = null;
         try
         {
+            // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
+            var state = new RunState();
+            var stateEnv = MakeEnv(reader, config);
+            try
+            {
+                Rng[] generators = [new(0), new(0), new(0)];
+                var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
+                Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
+            }
+            finally
+            {
+                (stateEnv as IDisposable)?.Dispose(); // an environment process ends here
+            }
+            agent = RunComponents.CreateAgent(RunComponents.AgentOptions(config), env);
             Load(reader, AgentFile, agent.Load);
             CheckState(reader, state, agent);
         }
         catch
         {
-            agent.Dispose();
+            agent?.Dispose();
+            (env as IDisposable)?.Dispose(); // an environment process ends here too
             throw;
         }
         return new LoadedPolicy(agent, env, config);
@@ -84,7 +97,7 @@ internal static class RunCheckpoint
         var reader = CheckpointStore.Open(checkpointPath);
         var config = ReadConfig(reader);
         config.Threads = 1;
-        MakeEnv(reader, config);
+        (MakeEnv(reader, config) as IDisposable)?.Dispose();
         using var parts = new RunComponents(config);
         Restore(reader, config, parts, new RunState(), new IntervalStats());
     }
@@ -165,9 +178,10 @@ internal static class RunCheckpoint
     {
         try
         {
-            return EnvRegistry.Make(config.Env.Id, config.Env.Options);
+            return GoalEnvFactory.Make(config);
         }
-        catch (Exception e) when (e is HerToolsException or ArgumentException && e is not CheckpointException)
+        // A child process that fails is its own error (named command, stderr), not the checkpoint's.
+        catch (Exception e) when (e is HerToolsException or ArgumentException && e is not (CheckpointException or ProcessEnvException))
         {
             throw new CheckpointException(reader.Info.Path, ConfigFile, "env", CheckpointProblem.InvalidContent, e.Message, e);
         }
@@ -183,6 +197,8 @@ internal static class RunCheckpoint
             new(StateFile, writeState),
         };
         if (withBuffer) files.Add(new CheckpointFile(ReplayFile, parts.Buffer.Save));
+        if (configWithRunId.Env.Assemblies.Length > 0)
+            files.Add(new CheckpointFile(EnvPluginRecord.FileName, s => EnvPluginRecord.Write(s, configWithRunId)));
         return files;
     }
 }

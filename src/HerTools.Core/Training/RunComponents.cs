@@ -15,34 +15,46 @@ internal sealed class RunComponents : IDisposable
 {
     public RunComponents(HerConfig config)
     {
-        Env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
-        EvalEnvs = new IGoalEnv[Math.Min(config.Eval.NEvalEpisodes, Evaluator.MaxParallelEpisodes)];
-        for (int i = 0; i < EvalEnvs.Length; i++) EvalEnvs[i] = EnvRegistry.Make(config.Env.Id, config.Env.Options);
-        int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
-        int actionSize = Env.ActionSpace.Size;
-        var algorithm = AlgorithmRegistry.Get(config.Algo);
-        Buffer = new HerReplayBuffer(config.Ddpg.BufferSize, observationSize, goalSize, actionSize, Env.MaxEpisodeSteps,
-            GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, Env);
-        ActionRng = Rng.ForStream(config.Seed, "actions");
-        NoiseRng = Rng.ForStream(config.Seed, "noise");
-        SampleRng = Rng.ForStream(config.Seed, "sampling");
-        var options = AgentOptions(config);
-        if (config.Threads == 0)
+        EnvCheckWarnings = PluginEnvFirstUseCheck.Run(config); // before anything is made: it may refuse the environment
+        Env = GoalEnvFactory.Make(config);
+        try
         {
-            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High,
-                config.Ddpg.BatchSize);
-            options = options with { Threads = ThreadChoice.Threads };
-            ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
+            EvalEnvs = new IGoalEnv[GoalEnvFactory.EvaluationCopies(config, config.Eval.NEvalEpisodes)];
+            for (int i = 0; i < EvalEnvs.Length; i++) EvalEnvs[i] = GoalEnvFactory.Make(config);
+            int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
+            int actionSize = Env.ActionSpace.Size;
+            var algorithm = AlgorithmRegistry.Get(config.Algo);
+            Buffer = new HerReplayBuffer(config.Ddpg.BufferSize, observationSize, goalSize, actionSize, Env.MaxEpisodeSteps,
+                GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, Env);
+            ActionRng = Rng.ForStream(config.Seed, "actions");
+            NoiseRng = Rng.ForStream(config.Seed, "noise");
+            SampleRng = Rng.ForStream(config.Seed, "sampling");
+            var options = AgentOptions(config);
+            if (config.Threads == 0)
+            {
+                ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High,
+                    config.Ddpg.BatchSize);
+                options = options with { Threads = ThreadChoice.Threads };
+                ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
+            }
+            Noise = CreateNoise(config.Ddpg, Env.ActionSpace, NoiseRng);
+            Batch = new ReplayBatch(config.Ddpg.BatchSize, observationSize, goalSize, actionSize);
+            Agent = CreateAgent(options, Env); // last: nothing after it can throw
         }
-        Noise = CreateNoise(config.Ddpg, Env.ActionSpace, NoiseRng);
-        Batch = new ReplayBatch(config.Ddpg.BatchSize, observationSize, goalSize, actionSize);
-        Agent = CreateAgent(options, Env); // last: nothing after it can throw
+        catch
+        {
+            // Environment processes end with the run that could not be made.
+            DisposeEnvs();
+            throw;
+        }
     }
 
     public IGoalEnv Env { get; }
     /// <summary>Instances for evaluations, so they never disturb the training episode in progress: one per episode
-    /// run side by side (up to <see cref="Evaluator.MaxParallelEpisodes"/>).</summary>
-    public IGoalEnv[] EvalEnvs { get; }
+    /// run side by side (<see cref="GoalEnvFactory.EvaluationCopies"/>).</summary>
+    public IGoalEnv[] EvalEnvs { get; } = [];
+    /// <summary>What the first-use check of a plug-in environment found but does not refuse, for the loop to report.</summary>
+    public IReadOnlyList<string> EnvCheckWarnings { get; }
     public HerReplayBuffer Buffer { get; }
     public Her Agent { get; }
     public IActionNoise? Noise { get; }
@@ -75,5 +87,16 @@ internal sealed class RunComponents : IDisposable
         _ => null,
     };
 
-    public void Dispose() => Agent.Dispose();
+    public void Dispose()
+    {
+        Agent.Dispose();
+        DisposeEnvs();
+    }
+
+    // An environment process ends with its run.
+    private void DisposeEnvs()
+    {
+        (Env as IDisposable)?.Dispose();
+        foreach (var env in EvalEnvs) (env as IDisposable)?.Dispose();
+    }
 }

@@ -56,9 +56,10 @@ internal static class RunResume
         }
     }
 
-    /// <summary>The run folder's <c>config.yaml</c>: the config with its run id, headed by the id and the config hash.</summary>
+    /// <summary>The run folder's <c>config.yaml</c>: the config with its run id, headed by the id, the config hash and the
+    /// plug-ins' SHA-256.</summary>
     public static void WriteRunConfig(RunFolder folder, string runId, string configHash, HerConfig configWithRunId) =>
-        folder.WriteConfig($"# run_id: {runId}\n# config_hash: {configHash}\n" + configWithRunId.ToYaml());
+        folder.WriteConfig($"# run_id: {runId}\n# config_hash: {configHash}\n" + EnvPluginRecord.AsComments(configWithRunId) + configWithRunId.ToYaml());
 
     private static void CutLog<TRow>(CheckpointReader reader, string key, string path, Func<TRow, bool> keep)
     {

@@ -14,7 +14,10 @@ namespace HerTools.Core.Training;
 internal sealed class RunState
 {
     private const uint Magic = 0x53525448; // "HTRS"
-    private const int Version = 1;
+    // 2: the environment's state is optional (ISavesState), written as a length-prefixed block or -1.
+    private const int Version = 2;
+    // An environment's own state is small (a few numbers and a generator); far more is a damaged length.
+    private const int MaxEnvStateBytes = 64 << 20;
 
     public long Timesteps { get; set; }
     public long Episodes { get; set; }
@@ -34,6 +37,9 @@ internal sealed class RunState
     public double? LastEval { get; set; }
     public double? BestEval { get; set; }
     public long LastEvalStep { get; set; } = -1;
+    /// <summary>False after <c>Read</c> when the checkpoint holds no environment state, or the environment takes
+    /// none: the episode in progress cannot be continued.</summary>
+    public bool EnvStateRestored { get; private set; } = true;
 
     /// <summary>Writes the position and the run's other mutable parts; <paramref name="wallTimeSeconds"/> is the run's training time so far.</summary>
     public void Write(Stream stream, double wallTimeSeconds, IntervalStats interval, RunComponents parts)
@@ -50,7 +56,7 @@ internal sealed class RunState
         parts.ActionRng.WriteState(w); parts.NoiseRng.WriteState(w); parts.SampleRng.WriteState(w);
         w.Write(parts.Noise is not null);
         parts.Noise?.WriteState(w);
-        parts.Env.WriteState(w);
+        WriteEnvState(w, parts.Env);
     }
 
     /// <summary>Restores what <see cref="Write"/> saved into this position and the run's parts.</summary>
@@ -70,7 +76,9 @@ internal sealed class RunState
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         if (SavedStateException.Read("magic", r.ReadUInt32) != Magic) throw new SavedStateException("magic", "not a HerTools run state file");
         int version = SavedStateException.Read("version", r.ReadInt32);
-        if (version != Version) throw new SavedStateException("version", $"run state version {version} is not supported (this version reads {Version})");
+        // Version 1 (before an environment's state was optional) is still read: its environment state is always there.
+        if (version is not (1 or Version))
+            throw new SavedStateException("version", $"run state version {version} is not supported (this version reads 1 and {Version})");
 
         var ddpg = config.Ddpg;
         int maxEpisodeSteps = env.MaxEpisodeSteps;
@@ -102,16 +110,8 @@ internal sealed class RunState
             throw new SavedStateException("noise flag",
                 hasNoise ? "the state has exploration noise, the config has none" : "the state has no exploration noise, the config has some");
         noise?.ReadState(r);
-        try
-        {
-            env.ReadState(r);
-        }
-        catch (Exception e) when (e is not SavedStateException)
-        {
-            // A plug-in reads its own state: whatever it throws, the field is the environment's state.
-            throw new SavedStateException($"{env.Id} state", e is EndOfStreamException ? "the file ends inside it" : $"{e.GetType().Name}: {e.Message}", e);
-        }
-        if (env is IEpisodeClock clock && clock.ElapsedSteps != EpisodeLength)
+        EnvStateRestored = version == 1 ? ReadInlineEnvState(r, env) : ReadEnvState(r, env);
+        if (EnvStateRestored && env is IEpisodeClock clock && clock.ElapsedSteps != EpisodeLength)
             throw new SavedStateException($"{env.Id} episode step", $"{clock.ElapsedSteps}, but the run's episode has {EpisodeLength} steps");
         if (r.BaseStream.CanSeek && r.BaseStream.Position != r.BaseStream.Length)
             throw new SavedStateException("end", $"{r.BaseStream.Length - r.BaseStream.Position} bytes follow the state");
@@ -136,6 +136,57 @@ internal sealed class RunState
         SavedStateException.CheckFinite(values, field);
         if (env is IKeepsWithinSpaces && !space.Contains(values)) throw new SavedStateException(field, $"lies outside {envId}'s {field} space");
         return values;
+    }
+
+    // A length-prefixed block (-1: none), so an environment without state methods still checkpoints, and a checkpoint
+    // stays readable by an environment that stopped (or started) saving its state.
+    private static void WriteEnvState(BinaryWriter w, IGoalEnv env)
+    {
+        if (env is not ISavesState stateful)
+        {
+            w.Write(-1);
+            return;
+        }
+        using var block = new MemoryStream();
+        using (var blockWriter = new BinaryWriter(block, System.Text.Encoding.UTF8, leaveOpen: true)) stateful.WriteState(blockWriter);
+        w.Write(checked((int)block.Length));
+        w.Write(block.GetBuffer(), 0, (int)block.Length);
+    }
+
+    /// <summary>The block <see cref="WriteEnvState"/> wrote, read by the environment, which must take all of it and no
+    /// more; false when there is no block or the environment takes none (the episode in progress cannot go on).</summary>
+    private static bool ReadEnvState(BinaryReader r, IGoalEnv env)
+    {
+        string field = $"{env.Id} state";
+        // The block lies inside the file: its length is checked against what is left before anything is allocated.
+        long left = r.BaseStream.CanSeek ? r.BaseStream.Length - r.BaseStream.Position - sizeof(int) : MaxEnvStateBytes;
+        int length = SavedStateException.ReadInt32(r, field + " length", -1, (int)Math.Clamp(left, 0, MaxEnvStateBytes));
+        if (length < 0) return false;
+        byte[] block = SavedStateException.Read(field, () => r.ReadBytes(length));
+        if (block.Length != length) throw new SavedStateException(field, "the file ends inside it");
+        if (env is not ISavesState stateful) return false;
+        using var blockStream = new MemoryStream(block, writable: false);
+        ReadInlineEnvState(new BinaryReader(blockStream, System.Text.Encoding.UTF8), env);
+        if (blockStream.Position != length)
+            throw new SavedStateException(field, $"the environment read {blockStream.Position} of its {length} bytes");
+        return true;
+    }
+
+    /// <summary>The environment's state as the environment itself reads it; whatever a plug-in throws names the field.</summary>
+    private static bool ReadInlineEnvState(BinaryReader r, IGoalEnv env)
+    {
+        // Version 1 files come from before the state was optional, when every environment had to save it.
+        if (env is not ISavesState stateful)
+            throw new SavedStateException($"{env.Id} state", "this run state (version 1) holds an environment state that this environment cannot read");
+        try
+        {
+            stateful.ReadState(r);
+        }
+        catch (Exception e) when (e is not SavedStateException)
+        {
+            throw new SavedStateException($"{env.Id} state", e is EndOfStreamException ? "the file ends inside it" : $"{e.GetType().Name}: {e.Message}", e);
+        }
+        return true;
     }
 
     private static void WriteNullable(BinaryWriter w, double? v) { w.Write(v.HasValue); w.Write(v ?? 0); }

@@ -27,6 +27,9 @@ public sealed record TrainingPlan(
     string? Stem,
     DateTimeOffset Requested)
 {
+    /// <summary>A resume goes on with an environment plug-in that is not the file its checkpoint recorded.</summary>
+    public bool AcceptChangedEnvPlugin { get; init; }
+
     /// <summary>One line for a front end to show: what will be trained, from where, into which folder.</summary>
     public string Describe() => ResumeFrom is { } from
         ? $"Resume from '{from.Path}' (step {from.Step:N0}) to {Config.TotalTimesteps:N0} steps into '{RunDirectory}'"

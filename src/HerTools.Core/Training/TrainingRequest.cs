@@ -37,6 +37,9 @@ public sealed record TrainingRequest
     public string? Resume { get; init; }
     /// <summary>What a sweep task wants: the run in <see cref="Output"/> continues if it has started, and starts otherwise.</summary>
     public bool ContinueIfStarted { get; init; }
+    /// <summary>A resume goes on even if an environment plug-in (<c>env.assembly</c>) is not the file its checkpoint
+    /// recorded (a deliberate choice; without it such a resume is refused with <see cref="EnvPluginChangedException"/>).</summary>
+    public bool AcceptChangedEnvPlugin { get; init; }
     /// <summary>Where default run folders go (a front end passes its current folder's <c>runs</c>).</summary>
     public string RunsRoot { get; init; } = "runs";
 
@@ -61,6 +64,8 @@ public sealed record TrainingRequest
         if (resume is not null)
         {
             // Which config a resume uses: the checkpoint's (or the started run's), only the budget and threads may change.
+            // Its plug-ins before its config: reading the config loads them, and a missing one is named as such.
+            if (resume.Checkpoint is { } checkpoint) EnvPluginRecord.Verify(checkpoint.Path, AcceptChangedEnvPlugin);
             var saved = resume.LoadSavedConfig();
             // A checkpoint's step is checked against the budget once its state has vouched for it (RunResume.CheckBudget,
             // before anything is written): a damaged manifest is then refused as the checkpoint's fault.
@@ -78,7 +83,8 @@ public sealed record TrainingRequest
                 if (RunFolder.RunFilesIn(runDirectory) is { Count: > 0 } found) throw new RunFolderInUseException(runDirectory, found);
             }
             return new TrainingPlan(config, runDirectory, sameRun ? RunFolderClaim.Continue : RunFolderClaim.New, resume.Checkpoint,
-                RestartsFromTheStart: sameRun && resume.Checkpoint is null, PicksLatest: resume.GivenAsRun, RunsRoot: null, Stem: null, now);
+                RestartsFromTheStart: sameRun && resume.Checkpoint is null, PicksLatest: resume.GivenAsRun, RunsRoot: null, Stem: null, now)
+            { AcceptChangedEnvPlugin = AcceptChangedEnvPlugin };
         }
 
         var newConfig = requested ?? throw new RunRequestException(
@@ -99,7 +105,7 @@ public sealed record TrainingRequest
     /// is made once, as training would, to read its episode length.</summary>
     private void CheckRunnable(HerConfig config)
     {
-        var env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        var env = GoalEnvFactory.Make(config);
         try { ConfigValidator.CheckRunnable(config, env.MaxEpisodeSteps, ConfigPath ?? (Preset is null ? "config object" : $"preset:{Preset}")); }
         finally { (env as IDisposable)?.Dispose(); }
     }

@@ -46,21 +46,24 @@ internal sealed class TrainingRun : IDisposable
 
     /// <summary>Starts a new run in the claimed <paramref name="folder"/>, or resumes from a checkpoint.</summary>
     public static TrainingResult Run(HerConfig? config, RunFolder folder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
-        string? resumeFrom)
+        string? resumeFrom, bool acceptChangedEnvPlugin = false)
     {
-        using var run = Open(config, folder, resumeFrom);
+        using var run = Open(config, folder, resumeFrom, acceptChangedEnvPlugin);
         return run.Learn(progress, cancellationToken);
     }
 
     /// <summary>A run ready to step in a claimed folder (<see cref="RunFolder"/> decided it may be written): new, or
-    /// restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
-    internal static TrainingRun Open(HerConfig? config, RunFolder folder, string? resumeFrom)
+    /// restored from a checkpoint (then <paramref name="config"/> may be null). A plug-in that is not the file the
+    /// checkpoint recorded stops it, unless <paramref name="acceptChangedEnvPlugin"/>.</summary>
+    internal static TrainingRun Open(HerConfig? config, RunFolder folder, string? resumeFrom, bool acceptChangedEnvPlugin = false)
     {
         string runDirectory = folder.Path;
         CheckpointReader? reader = null;
         if (resumeFrom is not null)
         {
             reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(resumeFrom));
+            // The plug-ins before the config: reading the config loads them, and a missing one is named as such.
+            EnvPluginRecord.Verify(reader, acceptChangedEnvPlugin);
             config = RunResume.ResumeConfig(reader, config);
             // A branch is a run of its own: it takes its name from its folder, so its rows tell it apart.
             if (!RunResume.IsSameFolder(reader.Info.RunDirectory, runDirectory)) config.RunId = "";
@@ -96,6 +99,10 @@ internal sealed class TrainingRun : IDisposable
     {
         _progress = progress;
         if (_parts.ThreadChoice is not null) Report(_parts.ThreadChoice.Describe());
+        foreach (string warning in _parts.EnvCheckWarnings) Report(warning, warning: true);
+        if (!_state.EnvStateRestored)
+            Report($"{_parts.Env.Id} does not save its state (ISavesState), so the episode in progress at the checkpoint could not be continued: " +
+                "a fresh episode starts where the checkpoint was taken (an exact resume needs WriteState/ReadState)", warning: true);
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
         var status = TrainingStatus.Completed;
@@ -370,6 +377,8 @@ internal sealed class TrainingRun : IDisposable
         string path = reader.Info.Path;
         // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
         if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
+        // An environment without state methods cannot continue the episode in progress either.
+        else if (!_state.EnvStateRestored) StartFreshEpisode();
         RunResume.CheckBudget(reader, _config, _state.Timesteps);
 
         string sourceRun = reader.Info.RunDirectory;
@@ -378,6 +387,15 @@ internal sealed class TrainingRun : IDisposable
         RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         OpenLogs();
         _lastCheckpoint = path;
+    }
+
+    // Without the environment's state the episode in progress cannot go on: it ends where it stands (its steps stay in
+    // the buffer) and a fresh one starts, reset with a seed fixed by the run's seed and step, so two resumes agree.
+    private void StartFreshEpisode()
+    {
+        _parts.Buffer.AbandonEpisode();
+        string stream = "fresh-episode-" + _state.Timesteps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        StartEpisode(_parts.Env.Reset(Randomness.Rng.ForStream(_config.Seed, stream).NextUInt64()));
     }
 
     private HerConfig WithRunId()

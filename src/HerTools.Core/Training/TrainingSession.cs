@@ -64,7 +64,7 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Trains the run (see <see cref="HerTrainer.TrainHer"/>); the folder stays claimed until disposed.</summary>
     public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        try { return TrainingRun.Run(Plan.Config, _folder, progress, cancellationToken, ResumeFrom); }
+        try { return TrainingRun.Run(Plan.Config, _folder, progress, cancellationToken, ResumeFrom, Plan.AcceptChangedEnvPlugin); }
         catch
         {
             _failedBeforeWriting = RunFolder.RunFilesIn(_folder.Path).Count == 0;

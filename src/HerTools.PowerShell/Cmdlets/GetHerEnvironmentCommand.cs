@@ -4,7 +4,8 @@ using HerTools.PowerShell.Completion;
 
 namespace HerTools.PowerShell.Cmdlets;
 
-/// <summary>Lists the registered goal environments with their options (type, default, range, meaning).</summary>
+/// <summary>Lists the registered goal environments with their options (type, default, range, meaning); with
+/// <c>-Assembly</c>, after loading environment plug-ins.</summary>
 [Cmdlet(VerbsCommon.Get, "HerEnvironment")]
 [OutputType(typeof(EnvSpec))]
 public sealed class GetHerEnvironmentCommand : HerCmdlet
@@ -16,6 +17,21 @@ public sealed class GetHerEnvironmentCommand : HerCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
+
+    /// <summary>Environment plug-ins (.NET class libraries, as <c>env.assembly</c> names them) to load first.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Assembly { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        foreach (string path in Assembly ?? [])
+        {
+            string resolved = ResolvePath(path);
+            try { EnvPluginLoader.Load(resolved); }
+            catch (Exception e) { ThrowEngineError(e, resolved); }
+        }
+    }
 
     protected override void ProcessRecord()
     {

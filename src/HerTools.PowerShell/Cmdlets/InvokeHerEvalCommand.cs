@@ -41,6 +41,10 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
         try { _cancel?.Cancel(); } catch (ObjectDisposedException) { }
     }
 
+    /// <summary>Evaluate even if an environment plug-in (<c>env.assembly</c>) is not the file the checkpoint was trained with.</summary>
+    [Parameter]
+    public SwitchParameter AcceptChangedEnvironment { get; set; }
+
     protected override void ProcessRecord()
     {
         string given = ResolveExistingDirectory(Path, "Checkpoint folder");
@@ -53,7 +57,7 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
             using var cancel = new CancellationTokenSource();
             _cancel = cancel;
             // Ctrl+C stops between episodes.
-            try { result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads, cancel.Token); }
+            try { result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads, AcceptChangedEnvironment, cancel.Token); }
             finally { _cancel = null; }
         }
         catch (OperationCanceledException) when (Stopping) { return; }

@@ -72,6 +72,11 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateNotNullOrEmpty]
     public string? ResumeFrom { get; set; }
 
+    /// <summary>With <c>-ResumeFrom</c>: go on even if an environment plug-in (<c>env.assembly</c>) is not the file the
+    /// checkpoint was trained with.</summary>
+    [Parameter(ParameterSetName = ResumeSet)]
+    public SwitchParameter AcceptChangedEnvironment { get; set; }
+
     protected override void ProcessRecord()
     {
         var request = new TrainingRequest
@@ -79,13 +84,15 @@ public sealed class StartHerTrainingCommand : HerCmdlet
             ConfigPath = ParameterSetName == ConfigPathSet ? ResolvePath(ConfigPath) : null,
             Preset = ParameterSetName == PresetSet ? Preset : null,
             Config = ParameterSetName == ConfigSet ? Config : null,
-            Overrides = Set is null ? [] : OverrideText.FromTable(Set).ToList(),
+            // A path in an override (env.assembly) is relative to the current location, as a path parameter is.
+            Overrides = Set is null ? [] : OverrideText.FromTable(Set, ResolvePath).ToList(),
             Seed = Seed,
             TotalTimesteps = TotalTimesteps,
             Threads = Threads,
             Output = OutputDirectory is null ? null : ResolvePath(OutputDirectory),
             Resume = ResumeFrom is null ? null : ResolvePath(ResumeFrom),
             RunsRoot = ResolvePath("runs"),
+            AcceptChangedEnvPlugin = AcceptChangedEnvironment,
         };
         TrainingPlan plan;
         try { plan = request.Resolve(); }

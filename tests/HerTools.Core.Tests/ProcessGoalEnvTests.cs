@@ -1,0 +1,173 @@
+using HerTools.Core.Config;
+using HerTools.Core.Envs;
+using HerTools.Core.Randomness;
+using HerTools.Core.Training;
+
+namespace HerTools.Core.Tests;
+
+public sealed class ProcessGoalEnvTests : IDisposable
+{
+    private static readonly string PointGoalScript = Path.Combine(RepoPaths.Root, "adapters", "python", "point_goal_env.py");
+    private static readonly string Adapter = Path.Combine(RepoPaths.Root, "adapters", "python");
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"hertools-process-{Guid.NewGuid():N}");
+
+    public ProcessGoalEnvTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public void PointGoal_in_python_through_the_adapter_trains_to_at_least_0_9_success()
+    {
+        var config = ConfigLoader.LoadPreset("point_goal",
+            ["env.id=process", $"env.command=[python3, {PointGoalScript}]", "threads=1", "seed=0", "eval.eval_freq=1000"]);
+        var result = HerTrainer.TrainHer(config, Path.Combine(_root, "run"));
+        Assert.Equal(TrainingStatus.Completed, result.Status);
+        Assert.True(result.FinalEvalSuccessRate >= 0.9, $"final evaluation success {result.FinalEvalSuccessRate}");
+    }
+
+    [Fact]
+    public void PointGoal_in_python_matches_the_built_in_in_distribution_under_a_random_policy()
+    {
+        const int episodes = 1000;
+        using var python = ProcessGoalEnv.Start(["python3", PointGoalScript], null, TimeSpan.FromSeconds(30));
+        Assert.Equal("PointGoal-v0", python.Id);
+        Assert.Equal(50, python.MaxEpisodeSteps);
+        Assert.IsAssignableFrom<ISavesState>(python);
+        var (pythonMean, pythonVariance, pythonSuccess) = RandomPolicyReturns(python, episodes);
+        var (builtInMean, builtInVariance, builtInSuccess) = RandomPolicyReturns(new PointGoalEnv(), episodes);
+
+        // Independent samples of 1,000 episodes each: their means differ by less than 4 standard errors, unless the
+        // dynamics differ. The returns of a random policy spread widely (about -50 to 0), so this is a real check.
+        double standardError = Math.Sqrt(pythonVariance / episodes + builtInVariance / episodes);
+        Assert.True(Math.Abs(pythonMean - builtInMean) < 4 * standardError,
+            $"mean return {pythonMean:0.00} (python) vs {builtInMean:0.00} (built-in), standard error {standardError:0.00}");
+        Assert.InRange(pythonVariance / builtInVariance, 0.8, 1.25);
+        Assert.True(Math.Abs(pythonSuccess - builtInSuccess) < 4 * Math.Sqrt(0.25 * 2 / episodes), $"final success {pythonSuccess} vs {builtInSuccess}");
+    }
+
+    private static (double Mean, double Variance, double FinalSuccess) RandomPolicyReturns(IGoalEnv env, int episodes)
+    {
+        var rng = new Rng(12345);
+        var returns = new double[episodes];
+        int successes = 0;
+        float[] action = new float[1];
+        for (int e = 0; e < episodes; e++)
+        {
+            env.Reset((ulong)(1000 + e));
+            while (true)
+            {
+                action[0] = (float)rng.Uniform(-1, 1);
+                var step = env.Step(action);
+                returns[e] += step.Reward;
+                if (step.Terminated || step.Truncated)
+                {
+                    if (step.Info.IsSuccess) successes++;
+                    break;
+                }
+            }
+        }
+        double mean = returns.Average();
+        return (mean, returns.Sum(r => (r - mean) * (r - mean)) / (episodes - 1), successes / (double)episodes);
+    }
+
+    [Fact]
+    public void Batched_rewards_come_in_one_message_and_agree_with_the_step_rewards()
+    {
+        using var python = ProcessGoalEnv.Start(["python3", PointGoalScript], new Dictionary<string, object?> { ["terminate_on_success"] = true },
+            TimeSpan.FromSeconds(30));
+        var report = EnvChecker.Check(python, episodes: 3, seed: 7);
+        Assert.True(report.Passed, string.Join("\n", report.Violations));
+        float[] achieved = [0f, 0.5f, -0.2f], desired = [0.04f, 0.9f, -0.2f];
+        var rewards = new float[3];
+        var terminated = new bool[3];
+        python.ComputeReward(achieved, desired, [], rewards);
+        python.ComputeTerminated(achieved, desired, [], terminated);
+        Assert.Equal([0f, -1f, 0f], rewards);
+        Assert.Equal([true, false, true], terminated);
+    }
+
+    // A child that misbehaves in step: it crashes, hangs, or writes text where frames belong.
+    [Theory]
+    [InlineData("crash", "ended during step (exit code 3)")]
+    [InlineData("hang", "did not answer step within 1 s and was killed")]
+    [InlineData("garbage", "wrote something that is not a protocol frame in reply to step")]
+    [InlineData("error", "reported an error in step: RuntimeError: the wheels came off")]
+    public void A_child_that_crashes_hangs_or_writes_garbage_is_reported_with_its_stderr_and_reaped(string fault, string expected)
+    {
+        string pidFile = Path.Combine(_root, fault + ".pid");
+        string script = Path.Combine(_root, fault + ".py");
+        File.WriteAllText(script, $$"""
+            import os, sys, time
+            sys.path.insert(0, {{Quote(Adapter)}})
+            import point_goal_env
+            from hertools_env import serve
+            open({{Quote(pidFile)}}, "w").write(str(os.getpid()))
+
+            class Faulty(point_goal_env.PointGoalEnv):
+                def step(self, action):
+                    print("about to fail: {{fault}}", file=sys.stderr, flush=True)
+                    if "{{fault}}" == "crash": os._exit(3)
+                    if "{{fault}}" == "hang": time.sleep(600)
+                    if "{{fault}}" == "garbage": os.write(1, b"Hello from a print to stdout\n" * 4); time.sleep(600)
+                    raise RuntimeError("the wheels came off")
+
+            serve(Faulty)
+            """);
+        var env = ProcessGoalEnv.Start(["python3", script], null, TimeSpan.FromSeconds(1));
+        env.Reset(1);
+        var error = Assert.Throws<ProcessEnvException>(() => env.Step([0.5f]));
+        Assert.Equal($"python3 {script}", error.Command);
+        Assert.Contains($"environment process 'python3 {script}' ", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.Contains($"about to fail: {fault}", error.LastStderrLines);
+        Assert.Contains("its last stderr lines: ", error.Message);
+
+        // Killed and reaped: no process, not even a zombie, is left.
+        int pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still there");
+        Assert.Throws<ProcessEnvException>(() => env.Reset(2));
+        env.Dispose();
+    }
+
+    [Fact]
+    public void A_run_ends_its_environment_processes()
+    {
+        string pids = Path.Combine(_root, "pids");
+        string script = Path.Combine(_root, "recorded.py");
+        File.WriteAllText(script, $$"""
+            import os, sys
+            sys.path.insert(0, {{Quote(Adapter)}})
+            import point_goal_env
+            from hertools_env import serve
+            open({{Quote(pids)}}, "a").write(str(os.getpid()) + "\n")
+            serve(point_goal_env.PointGoalEnv)
+            """);
+        var config = ConfigLoader.LoadPreset("point_goal", ["env.id=process", $"env.command=[python3, {script}]", "total_timesteps=300", "eval.n_eval_episodes=2"]);
+        HerTrainer.TrainHer(config, Path.Combine(_root, "run"));
+        var started = File.ReadAllLines(pids);
+        Assert.Equal(2, started.Length); // the training and the evaluation environment
+        Assert.All(started, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still there"));
+    }
+
+    [Fact]
+    public void A_config_names_the_command_relative_to_its_file_and_needs_one()
+    {
+        File.Copy(PointGoalScript, Path.Combine(_root, "point_goal_env.py"));
+        File.Copy(Path.Combine(Adapter, "hertools_env.py"), Path.Combine(_root, "hertools_env.py"));
+        string path = Path.Combine(_root, "process.yaml");
+        File.WriteAllText(path, "env:\n  id: process\n  command: [python3, point_goal_env.py]\n  terminate_on_success: true\n");
+        var config = ConfigLoader.LoadFile(path);
+        Assert.Equal(["python3", Path.Combine(_root, "point_goal_env.py")], config.Env.Command);
+        Assert.Equal(true, config.Env.Options["terminate_on_success"]);
+        Assert.Contains($"  command: [python3, {Path.Combine(_root, "point_goal_env.py")}]\n", config.ToYaml());
+
+        File.WriteAllText(path, "env:\n  id: process\n");
+        var missing = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(path));
+        Assert.Equal("env.command", missing.Key);
+    }
+
+    private static string Quote(string path) => "r\"" + path + "\"";
+}
