@@ -219,7 +219,7 @@ $module = (Get-Module HerTools).Path
             @{ Title = 'List the environments'; Code = 'Get-HerEnvironment'; Remarks = '' }
             @{ Title = 'The options of one environment'; Code = 'Get-HerEnvironment BitFlip-v0 | Select-Object -ExpandProperty Options'; Remarks = 'Name, type, default, allowed values and meaning of each option.' }
             @{ Title = 'Environments matching a pattern'; Code = 'Get-HerEnvironment *Goal*'; Remarks = '' }
-            @{ Title = 'The environments of a plug-in'; Code = 'Get-HerEnvironment Reach2D* -Assembly ./MyEnvs.dll'; Remarks = 'MyEnvs.dll is a class library built from the her-env template (dotnet new her-env).' }
+            @{ Title = 'The environments of a plug-in'; Code = 'Get-HerEnvironment Reach2D* -Assembly ./MyEnvs.dll'; Remarks = 'MyEnvs.dll is a class library of your own environments (docs/your-own-environment.md in the repository shows how to write one).' }
         )
         Links       = @('Import-HerEnvironment', 'Get-HerPreset', 'Start-HerTraining', 'about_HerTools')
     }

@@ -39,7 +39,7 @@ public static class ConfigSchema
             c => c.Env.Assemblies, (c, v) => c.Env = c.Env with { Assemblies = (string[])v! }),
         Key("env.command", ConfigValueKind.Command, "With `env.id: process`: the command that starts an environment process in any language, e.g. `[python3, my_env.py]` (an argument naming a file beside the config is made absolute). It speaks the protocol of docs/process-env-protocol.md; the other `env.` keys are sent to it as its options.",
             c => c.Env.Command, (c, v) => c.Env = c.Env with { Command = (string[])v! }),
-        Key("env.process_timeout_seconds", ConfigValueKind.Double, "With `env.id: process`: how long one answer of the environment process may take before it is taken for hung, killed, and the run stopped with its last stderr lines.",
+        Key("env.process_timeout_seconds", ConfigValueKind.Double, "With `env.id: process`: how long one answer of the environment process may take before it is taken for hung, killed, and the run stopped with its last stderr lines. The first answer, after it starts up, may take at least 60 s.",
             c => c.Env.ProcessTimeoutSeconds, (c, v) => c.Env = c.Env with { ProcessTimeoutSeconds = (double)v! }, Positive()),
 
         Key("her.n_sampled_goal", ConfigValueKind.Int, "Virtual (relabeled) goals per real transition, k: the relabeled share of a batch is k/(k+1).",

@@ -13,6 +13,7 @@ namespace HerTools.Core.Envs;
 internal sealed class ProcessEnvChannel : IDisposable
 {
     private const int StderrLinesKept = 20;
+    private const double StartupSeconds = 60;
     private static readonly Lock LiveGate = new();
     private static readonly HashSet<ProcessEnvChannel> Live = [];
 
@@ -75,7 +76,7 @@ internal sealed class ProcessEnvChannel : IDisposable
     public ReadOnlySpan<byte> Request(byte type, Action<BinaryWriter>? body, byte expectedReply)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_broken) throw Fail($"environment process '{Command}' failed earlier", type);
+        if (_broken) throw Fail($"environment process '{Command}' failed earlier");
         _request.SetLength(0);
         _request.Write(_header);
         _request.WriteByte(type);
@@ -87,37 +88,39 @@ internal sealed class ProcessEnvChannel : IDisposable
         byte[] frame = _request.GetBuffer();
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(_request.Length - 4));
 
-        Volatile.Write(ref _deadline, Stopwatch.GetTimestamp() + (long)(_timeout.TotalSeconds * Stopwatch.Frequency));
+        // The first answer comes after the process started up (an interpreter, its imports): it gets at least a minute.
+        double seconds = type == ProcessEnvProtocol.Hello ? Math.Max(_timeout.TotalSeconds, StartupSeconds) : _timeout.TotalSeconds;
+        Volatile.Write(ref _deadline, Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency));
         int length;
         try
         {
             _stdin.Write(frame, 0, (int)_request.Length);
             _stdin.Flush();
-            if (!ReadExactly(_header)) throw Fail(Ended(type), type);
+            if (!ReadExactly(_header)) throw Fail(Ended(type));
             length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(_header), int.MaxValue);
             if (length < 1 || length > ProcessEnvProtocol.MaxFrameBytes)
                 throw Fail($"environment process '{Command}' wrote something that is not a protocol frame in reply to {ProcessEnvProtocol.Name(type)} " +
-                    $"(bytes {Convert.ToHexString(_header)}, read as a frame of {length} bytes); anything it prints must go to stderr", type);
+                    $"(bytes {Convert.ToHexString(_header)}, read as a frame of {length} bytes); anything it prints must go to stderr");
             if (_reply.Length < length) _reply = new byte[Math.Max(length, _reply.Length * 2)];
-            if (!ReadExactly(_reply.AsSpan(0, length))) throw Fail(Ended(type), type);
+            if (!ReadExactly(_reply.AsSpan(0, length))) throw Fail(Ended(type));
         }
-        catch (IOException ex) { throw Fail($"{Ended(type)} ({ex.Message})", type); }
+        catch (IOException ex) { throw Fail($"{Ended(type)} ({ex.Message})"); }
         finally { Volatile.Write(ref _deadline, long.MaxValue); }
 
         byte replyType = _reply[0];
         if (replyType == ProcessEnvProtocol.Error)
         {
             string message = ReadString(_reply.AsSpan(1, length - 1));
-            throw Fail($"environment process '{Command}' reported an error in {ProcessEnvProtocol.Name(type)}: {message}", type);
+            throw Fail($"environment process '{Command}' reported an error in {ProcessEnvProtocol.Name(type)}: {message}");
         }
         if (replyType != expectedReply)
-            throw Fail($"environment process '{Command}' answered {ProcessEnvProtocol.Name(type)} with message type {replyType}, not {expectedReply}", type);
+            throw Fail($"environment process '{Command}' answered {ProcessEnvProtocol.Name(type)} with message type {replyType}, not {expectedReply}");
         return _reply.AsSpan(1, length - 1);
     }
 
     /// <summary>A reply whose body has the wrong size for what was asked: the child breaks the protocol.</summary>
     public ProcessEnvException Malformed(byte request, string what) =>
-        Fail($"environment process '{Command}' answered {ProcessEnvProtocol.Name(request)} with {what}", request);
+        Fail($"environment process '{Command}' answered {ProcessEnvProtocol.Name(request)} with {what}");
 
     internal static string ReadString(ReadOnlySpan<byte> body)
     {
@@ -143,9 +146,8 @@ internal sealed class ProcessEnvChannel : IDisposable
         : $"environment process '{Command}' ended during {ProcessEnvProtocol.Name(type)}";
 
     // Kills and reaps the child, then describes the failure with its exit code and last stderr lines.
-    private ProcessEnvException Fail(string message, byte type)
+    private ProcessEnvException Fail(string message)
     {
-        _ = type;
         _broken = true;
         Kill();
         string exit = _process.HasExited && !_timedOut ? $" (exit code {_process.ExitCode})" : "";
