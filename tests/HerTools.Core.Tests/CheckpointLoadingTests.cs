@@ -40,10 +40,15 @@ public sealed class CheckpointLoadingTests : IDisposable
     /// <summary>Copies <paramref name="fileName"/> of one checkpoint over another's and makes the manifest vouch for it.</summary>
     private void Transplant(string fileName, long from, long to)
     {
-        string target = Path.Combine(Checkpoint(to), fileName);
-        File.Copy(Path.Combine(Checkpoint(from), fileName), target, overwrite: true);
-        byte[] bytes = File.ReadAllBytes(target);
-        string manifestPath = Path.Combine(Checkpoint(to), CheckpointStore.ManifestFileName);
+        File.Copy(Path.Combine(Checkpoint(from), fileName), Path.Combine(Checkpoint(to), fileName), overwrite: true);
+        Rehash(to, fileName);
+    }
+
+    /// <summary>Makes the manifest of checkpoint <paramref name="step"/> vouch for <paramref name="fileName"/> as it is now.</summary>
+    private void Rehash(long step, string fileName)
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Checkpoint(step), fileName));
+        string manifestPath = Path.Combine(Checkpoint(step), CheckpointStore.ManifestFileName);
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
         foreach (var entry in manifest["files"]!.AsArray())
         {
@@ -56,6 +61,48 @@ public sealed class CheckpointLoadingTests : IDisposable
 
     private CheckpointException Resume(long step) =>
         Assert.Throws<CheckpointException>(() => HerTrainer.TrainHer(Config(150), Path.Combine(_root, "branch"), resumeFrom: Checkpoint(step)));
+
+    /// <summary>Puts <paramref name="bytes"/> in place of <paramref name="fileName"/> of a checkpoint and makes the manifest vouch for them.</summary>
+    private void Replace(long step, string fileName, byte[] bytes)
+    {
+        File.WriteAllBytes(Path.Combine(Checkpoint(step), fileName), bytes);
+        Rehash(step, fileName);
+    }
+
+    [Fact]
+    public void A_run_state_of_version_1_with_the_environment_state_inline_resumes_exactly_as_version_2()
+    {
+        var current = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v2"), resumeFrom: Checkpoint(130));
+
+        // Version 2 writes the environment's state as a block behind its length; version 1 wrote it inline.
+        byte[] v2 = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
+        Assert.Equal(2, BitConverter.ToInt32(v2, 4));
+        int lengthAt = v2.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
+        Assert.Equal(Fuzz.FileLayout.PointGoalStateBytes, BitConverter.ToInt32(v2, lengthAt));
+        byte[] v1 = [.. v2[..lengthAt], .. v2[(lengthAt + 4)..]];
+        BitConverter.TryWriteBytes(v1.AsSpan(4), 1);
+        Replace(130, "state.bin", v1);
+        var old = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v1"), resumeFrom: Checkpoint(130));
+
+        foreach (string file in (string[])["agent.bin", "replay.bin"])
+            Assert.Equal(File.ReadAllBytes(Path.Combine(current.LastCheckpointPath!, file)), File.ReadAllBytes(Path.Combine(old.LastCheckpointPath!, file)));
+    }
+
+    [Fact]
+    public void An_environment_state_that_its_environment_does_not_read_to_the_end_is_refused_naming_it()
+    {
+        byte[] state = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
+        int lengthAt = state.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
+        // One byte more in the block than PointGoal-v0 reads.
+        byte[] longer = [.. state, 0];
+        BitConverter.TryWriteBytes(longer.AsSpan(lengthAt), state.Length - lengthAt - 4 + 1);
+        Replace(130, "state.bin", longer);
+
+        var e = Resume(130);
+        Assert.Equal("state.bin", e.FileName);
+        Assert.Equal("PointGoal-v0 state", e.Field);
+        Assert.EndsWith($"the environment read {state.Length - lengthAt - 4} of its {state.Length - lengthAt - 3} bytes", e.Message);
+    }
 
     [Fact]
     public void A_run_state_from_another_step_is_refused_for_its_timesteps()

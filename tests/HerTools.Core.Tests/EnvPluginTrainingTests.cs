@@ -70,11 +70,14 @@ public class EnvPluginTrainingTests : IDisposable
         Assert.StartsWith(EnvPluginLoader.Sha256Of(plugin), File.ReadAllText(Path.Combine(accepted.LastCheckpointPath!, "env_assemblies.sha256")));
 
         File.Delete(plugin);
-        // A missing plug-in stops the checkpoint's config itself, naming the file and the checkpoint.
-        var missing = Assert.Throws<ConfigException>(() => Evaluator.EvaluateCheckpoint(accepted.LastCheckpointPath!, episodes: 2));
-        Assert.Equal("env.assembly", missing.Key);
-        Assert.StartsWith(accepted.LastCheckpointPath!, missing.File);
-        Assert.Contains($"environment plug-in {plugin} not found", missing.Message);
+        // A missing plug-in is named with the checkpoint that needs it, before its config is read (that would load it),
+        // by an evaluation and by a resume alike; accepting a changed file does not make a missing one acceptable.
+        var missing = Assert.Throws<EnvPluginChangedException>(() => Evaluator.EvaluateCheckpoint(accepted.LastCheckpointPath!, episodes: 2));
+        Assert.Equal(plugin, missing.AssemblyPath);
+        Assert.Equal($"environment plug-in {plugin}, which checkpoint {accepted.LastCheckpointPath} was trained with, is missing", missing.Message);
+        var missingOnResume = Assert.Throws<EnvPluginChangedException>(() =>
+            HerTrainer.TrainHer(null, run, resumeFrom: accepted.LastCheckpointPath, acceptChangedEnvPlugin: true));
+        Assert.Equal(missing.Message, missingOnResume.Message);
     }
 
     [Fact]
@@ -109,7 +112,8 @@ public class EnvPluginTrainingTests : IDisposable
         TestPlugin.CopyTo(Path.Combine(_root, "project", "plugins"));
         string config = Path.Combine(_root, "project", "reach.yaml");
         File.WriteAllText(config, "# my plug-in\nenv:\n  id: Reach2D-v0\n  assembly: plugins/MyEnvs.dll\ntotal_timesteps: 300\n" +
-            "ddpg:\n  learning_starts: 100\n  batch_size: 32\n  hidden_sizes: [16, 16]\neval:\n  eval_freq: 150\n  n_eval_episodes: 5\nlog:\n  log_interval: 100\n");
+            "ddpg:\n  learning_starts: 100\n  batch_size: 32\n  hidden_sizes: [16, 16]\neval:\n  eval_freq: 150\n  n_eval_episodes: 5\n" +
+            "log:\n  log_interval: 100\n");
         string sweepFile = Path.Combine(_root, "project", "sweep.yaml");
         File.WriteAllText(sweepFile, "config: reach.yaml\ngrid:\n  env.distance_threshold: [0.1, 0.2]\nseeds: [1]\n");
 

@@ -145,10 +145,13 @@ public sealed class ProcessGoalEnvTests : IDisposable
             open({{Quote(pids)}}, "a").write(str(os.getpid()) + "\n")
             serve(point_goal_env.PointGoalEnv)
             """);
-        var config = ConfigLoader.LoadPreset("point_goal", ["env.id=process", $"env.command=[python3, {script}]", "total_timesteps=300", "eval.n_eval_episodes=2"]);
+        var config = ConfigLoader.LoadPreset("point_goal",
+            ["env.id=process", $"env.command=[python3, {script}]", "total_timesteps=300", "eval.n_eval_episodes=2"]);
         HerTrainer.TrainHer(config, Path.Combine(_root, "run"));
         var started = File.ReadAllLines(pids);
-        Assert.Equal(2, started.Length); // the training and the evaluation environment
+        // The one that tells the episode length before the run folder is made (TrainingRequest refuses a config that
+        // could not run), the training environment and the evaluation environment (one: GoalEnvFactory.EvaluationCopies).
+        Assert.Equal(3, started.Length);
         Assert.All(started, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still there"));
     }
 

@@ -43,7 +43,9 @@ internal sealed class EnvsCheckCommand : Command
 
     private readonly Option<bool> _json = new("--json") { Description = "Print the report as JSON (camelCase) instead of text." };
 
-    public EnvsCheckCommand(CliContext context) : base("check", "Check an environment against the contract HER relies on (spaces, determinism, saved state, reward == ComputeReward, batches); print every violation.")
+    public EnvsCheckCommand(CliContext context) : base("check",
+        "Check an environment against the contract HER relies on (spaces, determinism, saved state, reward == ComputeReward, batches); " +
+        "print every violation.")
     {
         Arguments.Add(_id.RejectingOptions());
         Options.Add(_assembly);
@@ -65,7 +67,8 @@ internal sealed class EnvsCheckCommand : Command
             foreach (var violation in report.Violations) context.Out.WriteLine(violation.ToString());
             context.Out.WriteLine(report.Passed
                 ? $"{report.EnvId}: passed ({report.Episodes} episodes, {report.Transitions} steps checked)"
-                : $"{report.EnvId}: {report.Violations.Count} problem{(report.Violations.Count == 1 ? "" : "s")} in {report.Episodes} episodes, {report.Transitions} steps");
+                : $"{report.EnvId}: {report.Violations.Count} problem{(report.Violations.Count == 1 ? "" : "s")} in {report.Episodes} episodes, " +
+                    $"{report.Transitions} steps");
         }
         return report.Passed ? ExitCodes.Success : ExitCodes.RuntimeFailure;
     }
@@ -76,7 +79,8 @@ internal sealed class EnvsCheckCommand : Command
         var config = new HerConfig();
         foreach (string text in overrides)
         {
-            if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal) || text.StartsWith("env.assembly=", StringComparison.Ordinal))
+            if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal)
+                || text.StartsWith("env.assembly=", StringComparison.Ordinal))
                 throw new UsageException($"--set takes the environment's options here (env.<option>=value), got '{text}'");
             ConfigLoader.ApplyOverride(config, text);
         }

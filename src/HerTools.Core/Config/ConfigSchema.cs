@@ -35,11 +35,19 @@ public static class ConfigSchema
             "Registered goal environment id (`PointGoal-v0`, `BitFlip-v0`, `Push2D-v0`, or one a user assembly registers). "
             + "Its options sit beside it: `env.n_bits`, ...",
             c => c.Env.Id, (c, v) => c.Env = c.Env with { Id = (string)v! }),
-        Key("env.assembly", ConfigValueKind.PathList, "Environment plug-ins to load before `env.id` is looked up: a .NET class library (or a list of them) whose `[GoalEnvironment]` classes become environments like the built-in ones. A relative path is relative to the config file that names it. Run folders and checkpoints record each file's SHA-256; a resume or an evaluation refuses a changed one. See docs/your-own-environment.md.",
+        Key("env.assembly", ConfigValueKind.PathList,
+            "Environment plug-ins to load before `env.id` is looked up: a .NET class library (or a list of them) whose `[GoalEnvironment]` "
+            + "classes become environments like the built-in ones. A relative path is relative to the config file that names it. Run folders "
+            + "and checkpoints record each file's SHA-256; a resume or an evaluation refuses a changed one. See docs/your-own-environment.md.",
             c => c.Env.Assemblies, (c, v) => c.Env = c.Env with { Assemblies = (string[])v! }),
-        Key("env.command", ConfigValueKind.Command, "With `env.id: process`: the command that starts an environment process in any language, e.g. `[python3, my_env.py]` (an argument naming a file beside the config is made absolute). It speaks the protocol of docs/process-env-protocol.md; the other `env.` keys are sent to it as its options.",
+        Key("env.command", ConfigValueKind.Command,
+            "With `env.id: process`: the command that starts an environment process in any language, e.g. `[python3, my_env.py]` (an "
+            + "argument naming a file beside the config is made absolute). It speaks the protocol of docs/process-env-protocol.md; the other "
+            + "`env.` keys are sent to it as its options.",
             c => c.Env.Command, (c, v) => c.Env = c.Env with { Command = (string[])v! }),
-        Key("env.process_timeout_seconds", ConfigValueKind.Double, "With `env.id: process`: how long one answer of the environment process may take before it is taken for hung, killed, and the run stopped with its last stderr lines. The first answer, after it starts up, may take at least 60 s.",
+        Key("env.process_timeout_seconds", ConfigValueKind.Double,
+            "With `env.id: process`: how long one answer of the environment process may take before it is taken for hung, killed, and the "
+            + "run stopped with its last stderr lines. The first answer, after it starts up, may take at least 60 s.",
             c => c.Env.ProcessTimeoutSeconds, (c, v) => c.Env = c.Env with { ProcessTimeoutSeconds = (double)v! }, Positive()),
 
         Key("her.n_sampled_goal", ConfigValueKind.Int, "Virtual (relabeled) goals per real transition, k: the relabeled share of a batch is k/(k+1).",

@@ -29,7 +29,12 @@ public sealed class HerConfig
     public HerConfig Clone()
     {
         var copy = (HerConfig)MemberwiseClone();
-        copy.Env = Env with { Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal), Assemblies = (string[])Env.Assemblies.Clone(), Command = (string[])Env.Command.Clone() };
+        copy.Env = Env with
+        {
+            Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal),
+            Assemblies = (string[])Env.Assemblies.Clone(),
+            Command = (string[])Env.Command.Clone(),
+        };
         copy.Her = Her with { };
         copy.Ddpg = Ddpg with { HiddenSizes = (int[])Ddpg.HiddenSizes.Clone() };
         copy.Eval = Eval with { };

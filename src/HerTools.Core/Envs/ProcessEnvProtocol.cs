@@ -21,7 +21,13 @@ internal static class ProcessEnvProtocol
 
     public static string Name(byte type) => type switch
     {
-        Hello => "hello", Reset => "reset", Step => "step", Compute => "compute", GetState => "get_state", SetState => "set_state", Close => "close",
+        Hello => "hello",
+        Reset => "reset",
+        Step => "step",
+        Compute => "compute",
+        GetState => "get_state",
+        SetState => "set_state",
+        Close => "close",
         _ => $"message {type}",
     };
 }

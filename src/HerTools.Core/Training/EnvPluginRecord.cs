@@ -74,7 +74,8 @@ internal static class EnvPluginRecord
             if (now != sha256 && !acceptChanged)
                 throw new EnvPluginChangedException(path,
                     $"environment plug-in {path} changed since checkpoint {checkpointPath} was written (SHA-256 {sha256[..12]}..., now {now[..12]}...): " +
-                    "put back the file it was trained with, or accept the change deliberately (her-tools --accept-changed-env, PowerShell -AcceptChangedEnvironment)");
+                    "put back the file it was trained with, or accept the change deliberately " +
+                    "(her-tools --accept-changed-env, PowerShell -AcceptChangedEnvironment)");
         }
     }
 

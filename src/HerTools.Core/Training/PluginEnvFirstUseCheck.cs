@@ -13,7 +13,8 @@ namespace HerTools.Core.Training;
 internal static class PluginEnvFirstUseCheck
 {
     private const int Episodes = 2;
-    private static readonly string[] Refusing = [EnvChecker.RewardCheck, EnvChecker.BatchCheck, EnvChecker.SpacesCheck, EnvChecker.ExceptionCheck, EnvChecker.ObservationCheck];
+    private static readonly string[] Refusing =
+        [EnvChecker.RewardCheck, EnvChecker.BatchCheck, EnvChecker.SpacesCheck, EnvChecker.ExceptionCheck, EnvChecker.ObservationCheck];
     private static readonly Lock Gate = new();
     private static readonly HashSet<string> Checked = new(StringComparer.Ordinal);
 

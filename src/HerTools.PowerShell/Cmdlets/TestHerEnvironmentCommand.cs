@@ -57,7 +57,8 @@ public sealed class TestHerEnvironmentCommand : HerCmdlet
             var config = new HerConfig();
             foreach (string text in Set is null ? [] : OverrideText.FromTable(Set))
             {
-                if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal) || text.StartsWith("env.assembly=", StringComparison.Ordinal))
+                if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal)
+                    || text.StartsWith("env.assembly=", StringComparison.Ordinal))
                     throw new ArgumentException($"-Set takes the environment's options here (env.<option>), got '{text}'");
                 ConfigLoader.ApplyOverride(config, text);
             }

@@ -53,8 +53,19 @@ internal static class FileLayout
         }
     }
 
-    /// <summary>The run counters and the three observation arrays' lengths (the fields after them are fixed-size
-    /// statistics, generator states and the environment's state, which bit flips cover).</summary>
+    /// <summary>The run counters, the three observation arrays' lengths and the environment state's length (the fields
+    /// between are fixed-size statistics and generator states, which bit flips cover).</summary>
+    /// <summary>The bytes PointGoal-v0 writes as its state (the same in every episode).</summary>
+    public static int PointGoalStateBytes
+    {
+        get
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream)) new HerTools.Core.Envs.PointGoalEnv().WriteState(writer);
+            return stream.ToArray().Length;
+        }
+    }
+
     public static List<LengthField> State(byte[] file)
     {
         var fields = new List<LengthField>
@@ -69,6 +80,10 @@ internal static class FileLayout
             fields.Add(new(array + " length", at, 4));
             at += 4 + 4L * BitConverter.ToInt32(file, (int)at);
         }
+        // PointGoal-v0's state (the fuzzed run's) ends the file as a block of fixed size behind its int32 length.
+        long block = file.Length - PointGoalStateBytes - 4;
+        Assert.Equal(PointGoalStateBytes, BitConverter.ToInt32(file, (int)block));
+        fields.Add(new("environment state length", block, 4));
         return fields;
     }
 
