@@ -40,6 +40,12 @@ HELLO, RESET, STEP, COMPUTE, GET_STATE, SET_STATE, CLOSE = 1, 2, 3, 4, 5, 6, 7
 SPACES, OBSERVATION, STEP_RESULT, COMPUTED, STATE, OK, ERROR = 129, 130, 131, 132, 133, 134, 255
 COMPUTES_TERMINATED, SAVES_STATE = 1, 2
 
+# Every step goes through the functions below: their structs are compiled once (a step is a few microseconds of
+# Python, and the protocol must not double it).
+_HEADER = struct.Struct("<IB")
+_STEP_TAIL = struct.Struct("<fBBB")
+_FLOAT32S = {}
+
 
 # ---- values between the protocol and the environment ------------------------------------------------------
 
@@ -81,6 +87,34 @@ def _unpack_floats(data):
     return list(struct.unpack("<%df" % (len(data) // 4), data))
 
 
+def _float32_struct(n):
+    packer = _FLOAT32S.get(n)
+    if packer is None:
+        packer = _FLOAT32S[n] = struct.Struct("<%df" % n)
+    return packer
+
+
+def _vector_bytes(values):
+    """One vector as float32 little-endian bytes: a NumPy array, a flat list or tuple of numbers, or a number."""
+    if _np is not None and isinstance(values, _np.ndarray):
+        return values.astype("<f4", copy=False).tobytes()
+    if isinstance(values, (list, tuple)):
+        try:
+            return _float32_struct(len(values)).pack(*values)
+        except struct.error:  # nested, or not numbers: the general path says what is wrong
+            pass
+    elif isinstance(values, (int, float)):
+        return _float32_struct(1).pack(values)
+    return _pack_floats(values)
+
+
+def _action(body):
+    """A step's action from its float32 bytes: a float32 array with NumPy, a list otherwise."""
+    if _np is not None:
+        return _np.frombuffer(body, dtype="<f4").astype(_np.float32)
+    return list(_float32_struct(len(body) // 4).unpack(body))
+
+
 def _string(text):
     data = text.encode("utf-8")
     return struct.pack("<I", len(data)) + data
@@ -105,7 +139,7 @@ def _box(space):
 
 
 def _observation_bytes(obs):
-    return _pack_floats(_flat(obs["observation"]) + _flat(obs["achieved_goal"]) + _flat(obs["desired_goal"]))
+    return b"".join((_vector_bytes(obs["observation"]), _vector_bytes(obs["achieved_goal"]), _vector_bytes(obs["desired_goal"])))
 
 
 def _is_success(info):
@@ -143,7 +177,9 @@ class _Server:
         self.goal_size = 0
 
     def read_exactly(self, n):
-        data = b""
+        data = self.stdin.read(n)  # a buffered pipe reads until n bytes or the end: one call, nearly always
+        if len(data) == n:
+            return data
         while len(data) < n:
             chunk = self.stdin.read(n - len(data))
             if not chunk:
@@ -152,7 +188,7 @@ class _Server:
         return data
 
     def send(self, kind, body=b""):
-        self.stdout.write(struct.pack("<IB", len(body) + 1, kind) + body)
+        self.stdout.write(_HEADER.pack(len(body) + 1, kind) + body)
         self.stdout.flush()
 
     def run(self):
@@ -198,9 +234,9 @@ class _Server:
             obs, _ = self.env.reset(seed=seed if has_seed else None)
             self.send(OBSERVATION, _observation_bytes(obs))
         elif kind == STEP:
-            obs, reward, terminated, truncated, info = self.env.step(_vector(_unpack_floats(body)))
-            self.send(STEP_RESULT, _observation_bytes(obs) + struct.pack("<fBBB", float(reward), 1 if terminated else 0,
-                                                                         1 if truncated else 0, _is_success(info)))
+            obs, reward, terminated, truncated, info = self.env.step(_action(body))
+            self.send(STEP_RESULT, _observation_bytes(obs) + _STEP_TAIL.pack(float(reward), 1 if terminated else 0,
+                                                                             1 if truncated else 0, _is_success(info)))
         elif kind == COMPUTE:
             (n,) = struct.unpack_from("<I", body, 0)
             width = self.goal_size

@@ -18,9 +18,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hertools_env import serve  # noqa: E402  (beside this file)
 
 
-def f32(x):
+_FLOAT32 = struct.Struct("<f")
+
+
+def f32(x, _pack=_FLOAT32.pack, _unpack=_FLOAT32.unpack):
     """x rounded to float32, as the built-in environment computes."""
-    return struct.unpack("<f", struct.pack("<f", x))[0]
+    return _unpack(_pack(x))[0]
+
+
+# The spec's constants, as float32.
+_0_1, _0_2, _0_8 = f32(0.1), f32(0.2), f32(0.8)
 
 
 class Box:
@@ -56,15 +63,15 @@ class PointGoalEnv:
         self._v = 0.0
         while True:  # the goal is drawn again until it is not already (nearly) reached
             self._g = f32(self._random.uniform(-1.0, 1.0))
-            if abs(f32(self._x - self._g)) > f32(0.1):
+            if abs(f32(self._x - self._g)) > _0_1:
                 break
         self._t = 0
         return self._observation(), {}
 
     def step(self, action):
         a = min(max(f32(float(action[0])), -1.0), 1.0)
-        self._v = min(max(f32(f32(f32(0.8) * self._v) + f32(f32(0.2) * a)), -1.0), 1.0)
-        self._x = f32(self._x + f32(f32(0.1) * self._v))
+        self._v = min(max(f32(f32(_0_8 * self._v) + f32(_0_2 * a)), -1.0), 1.0)
+        self._x = f32(self._x + f32(_0_1 * self._v))
         if abs(self._x) > 1.0:
             self._x = min(max(self._x, -1.0), 1.0)
             self._v = 0.0
