@@ -63,6 +63,15 @@ step "HerTools module: lay out and pack for PSResourceGet (scripts/pack-module.p
 dotnet pwsh -NoProfile -NonInteractive -File scripts/pack-module.ps1 -NoBuild -PackageDestination artifacts
 module_version=$(dotnet msbuild src/HerTools.PowerShell -getProperty:Version -nologo | tr -d '[:space:]')
 export HERTOOLS_MODULE_PACKAGE=$root/artifacts/HerTools.$module_version.nupkg
+
+# What a plug-in author installs: the engine to build against (HerTools.Core, with HerTools.Policy it depends on)
+# and the `dotnet new her-env` template. The Pester tests open them (LibraryPackages.Tests.ps1), and the guide's C#
+# section installs the template and restores the engine from them, offline (YourOwnEnvironment.Tests.ps1).
+step "Library packages: HerTools.Policy, HerTools.Core and HerTools.Templates into ./artifacts"
+for project in src/HerTools.Policy src/HerTools.Core templates/HerTools.Templates; do
+    dotnet pack "$project" -c "$configuration" --no-build -nologo -v:q
+done
+export HERTOOLS_LIBRARY_PACKAGES=$root/artifacts
 # ======================================================================================================
 
 step "xunit"

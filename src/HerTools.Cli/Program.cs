@@ -27,7 +27,8 @@ public static class Program
             Recursive = true,
         };
         var root = new RootCommand("her-tools: goal-conditioned RL with Hindsight Experience Replay (DDPG+HER) from any shell. " +
-            "Your own environment: a C# plug-in (env.assembly) or a process in any language (env.id: process); see docs/your-own-environment.md.")
+            "Your own environment: a C# plug-in (env.assembly; start one with dotnet new install HerTools.Templates, dotnet new her-env) " +
+            "or a process in any language (env.id: process); see docs/your-own-environment.md.")
         {
             verbose,
             new TrainCommand(context),

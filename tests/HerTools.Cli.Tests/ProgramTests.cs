@@ -12,6 +12,14 @@ public class ProgramTests
         Assert.Equal("", run.Error);
     }
 
+    [Fact]
+    public void Root_help_says_how_to_bring_your_own_environment()
+    {
+        string help = Cli.Run("--help").Out.ReplaceLineEndings(" ");
+        Assert.Contains("dotnet new her-env", help);
+        Assert.Contains("docs/your-own-environment.md", help);
+    }
+
     [Theory]
     [InlineData("train", new[] { "CONFIG", "--preset", "--set", "--output", "--seed", "--total-timesteps", "--resume", "--threads", "--verbose" })]
     [InlineData("eval", new[] { "CHECKPOINT", "--episodes", "--seed", "--json" })]

@@ -60,6 +60,13 @@ Describe 'about_HerTools' {
         $text | Should -Match 'about_HerTools'
         foreach ($name in (Get-Command -Module HerTools -CommandType Cmdlet).Name) { $text | Should -Match $name }
     }
+
+    It 'says how to start an environment of your own: the her-env template and the guide' {
+        $text = Get-Help about_HerTools | Out-String
+        $text | Should -Match 'dotnet new install HerTools\.Templates'
+        $text | Should -Match 'dotnet new her-env'
+        $text | Should -Match 'docs/your-own-environment\.md'
+    }
 }
 
 Describe 'the help examples' {
