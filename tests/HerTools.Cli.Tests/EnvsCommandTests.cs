@@ -56,7 +56,8 @@ public class EnvsCommandTests
         var run = Cli.Run("envs", "check", "PointGoal-v0", "--episodes", "1", "--json");
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
-        Assert.Equal("PointGoal-v0", json.RootElement.GetProperty("envId").GetString());
+        // snake_case, as every --json output.
+        Assert.Equal("PointGoal-v0", json.RootElement.GetProperty("env_id").GetString());
         Assert.Equal(50, json.RootElement.GetProperty("transitions").GetInt32());
         Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
     }
