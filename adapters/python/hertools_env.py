@@ -250,7 +250,7 @@ class _Server:
                 terminated = bytes(1 if t else 0 for t in _flat(self.env.compute_terminated(achieved, desired, {})))
             else:
                 terminated = bytes(n)
-            self.send(COMPUTED, _pack_floats(rewards) + terminated)
+            self.send(COMPUTED, _float32_struct(n).pack(*rewards) + terminated)
         elif kind == GET_STATE:
             state = bytes(self.env.get_state())
             self.send(STATE, struct.pack("<I", len(state)) + state)

@@ -156,6 +156,47 @@ public sealed class ProcessGoalEnvTests : IDisposable
     }
 
     [Fact]
+    public void A_run_whose_environment_process_crashes_stops_with_its_error_after_a_checkpoint_that_resumes()
+    {
+        string marker = Path.Combine(_root, "crash-now");
+        File.WriteAllText(marker, "");
+        string script = Path.Combine(_root, "crashing.py");
+        // Its 130th step kills the process while the marker file is there.
+        File.WriteAllText(script, $$"""
+            import os, sys
+            sys.path.insert(0, {{Quote(Adapter)}})
+            import point_goal_env
+            from hertools_env import serve
+            class Crashing(point_goal_env.PointGoalEnv):
+                steps = 0
+                def step(self, action):
+                    Crashing.steps += 1
+                    if Crashing.steps == 130 and os.path.exists({{Quote(marker)}}):
+                        print("about to crash", file=sys.stderr, flush=True)
+                        os._exit(3)
+                    return super().step(action)
+            serve(Crashing)
+            """);
+        var config = ConfigLoader.LoadPreset("point_goal",
+            ["env.id=process", $"env.command=[python3, {script}]", "total_timesteps=300", "eval.eval_freq=0", "eval.n_eval_episodes=2", "threads=1"]);
+        string run = Path.Combine(_root, "run");
+
+        var error = Assert.Throws<ProcessEnvException>(() => HerTrainer.TrainHer(config, run));
+        string checkpoint = Path.Combine(run, "checkpoints", "step_129");
+        Assert.Contains($"python3 {script}", error.Message);
+        Assert.Contains("about to crash", error.LastStderrLines);
+        Assert.Contains($"checkpoint {checkpoint} holds the run up to step 129 (a resume starts a fresh episode there)", error.Message);
+        Assert.True(File.Exists(Path.Combine(checkpoint, "checkpoint.json")));
+
+        File.Delete(marker);
+        var messages = new List<TrainingProgress>();
+        var resumed = HerTrainer.TrainHer(null, run, new SynchronousProgress<TrainingProgress>(messages.Add), resumeFrom: run);
+        Assert.Equal(300, resumed.Timesteps);
+        var said = Assert.Single(messages, m => m.Message?.Contains("the checkpoint holds no state of PointGoal-v0", StringComparison.Ordinal) == true);
+        Assert.True(said.IsWarning);
+    }
+
+    [Fact]
     public void A_config_names_the_command_relative_to_its_file_and_needs_one()
     {
         File.Copy(PointGoalScript, Path.Combine(_root, "point_goal_env.py"));

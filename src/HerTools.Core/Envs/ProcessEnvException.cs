@@ -7,13 +7,17 @@ namespace HerTools.Core.Envs;
 /// </summary>
 public sealed class ProcessEnvException : HerToolsException
 {
-    public ProcessEnvException(string command, string message, IReadOnlyList<string> lastStderrLines)
+    public ProcessEnvException(string command, string message, IReadOnlyList<string> lastStderrLines, Exception? inner = null)
         : base(lastStderrLines.Count == 0 ? $"{message} (it wrote nothing to stderr)"
-            : $"{message}; its last stderr lines: {string.Join(" | ", lastStderrLines)}")
+            : $"{message}; its last stderr lines: {string.Join(" | ", lastStderrLines)}", inner)
     {
         Command = command;
+        Problem = message;
         LastStderrLines = lastStderrLines;
     }
+
+    /// <summary>What went wrong, without the stderr lines the message ends with.</summary>
+    public string Problem { get; }
 
     /// <summary>The command line of the environment process.</summary>
     public string Command { get; }

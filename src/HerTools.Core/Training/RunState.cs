@@ -41,8 +41,9 @@ internal sealed class RunState
     /// none: the episode in progress cannot be continued.</summary>
     public bool EnvStateRestored { get; private set; } = true;
 
-    /// <summary>Writes the position and the run's other mutable parts; <paramref name="wallTimeSeconds"/> is the run's training time so far.</summary>
-    public void Write(Stream stream, double wallTimeSeconds, IntervalStats interval, RunComponents parts)
+    /// <summary>Writes the position and the run's other mutable parts; <paramref name="wallTimeSeconds"/> is the run's training time so far.
+    /// Without <paramref name="withEnvState"/> the environment's state is left out (its process failed: there is none to ask).</summary>
+    public void Write(Stream stream, double wallTimeSeconds, IntervalStats interval, RunComponents parts, bool withEnvState = true)
     {
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(Magic); w.Write(Version);
@@ -56,7 +57,7 @@ internal sealed class RunState
         parts.ActionRng.WriteState(w); parts.NoiseRng.WriteState(w); parts.SampleRng.WriteState(w);
         w.Write(parts.Noise is not null);
         parts.Noise?.WriteState(w);
-        WriteEnvState(w, parts.Env);
+        WriteEnvState(w, withEnvState ? parts.Env : null);
     }
 
     /// <summary>Restores what <see cref="Write"/> saved into this position and the run's parts.</summary>
@@ -140,7 +141,7 @@ internal sealed class RunState
 
     // A length-prefixed block (-1: none), so an environment without state methods still checkpoints, and a checkpoint
     // stays readable by an environment that stopped (or started) saving its state.
-    private static void WriteEnvState(BinaryWriter w, IGoalEnv env)
+    private static void WriteEnvState(BinaryWriter w, IGoalEnv? env)
     {
         if (env is not ISavesState stateful)
         {

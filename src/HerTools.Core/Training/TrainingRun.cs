@@ -32,6 +32,8 @@ internal sealed class TrainingRun : IDisposable
     private IProgress<TrainingProgress>? _progress;
     private string? _lastThreadSwitch;
     private bool _bestPending, _warnedTerminationKept;
+    // An environment process failed: checkpoints from now on are written without the environment's state.
+    private bool _envStateLost;
 
     private TrainingRun(HerConfig config, RunFolder folder)
     {
@@ -101,26 +103,41 @@ internal sealed class TrainingRun : IDisposable
         if (_parts.ThreadChoice is not null) Report(_parts.ThreadChoice.Describe());
         foreach (string warning in _parts.EnvCheckWarnings) Report(warning, warning: true);
         if (!_state.EnvStateRestored)
-            Report($"{_parts.Env.Id} does not save its state (ISavesState), so the episode in progress at the checkpoint could not be continued: " +
-                "a fresh episode starts where the checkpoint was taken (an exact resume needs WriteState/ReadState)", warning: true);
+            Report((_parts.Env is ISavesState ? $"the checkpoint holds no state of {_parts.Env.Id}" : $"{_parts.Env.Id} does not save its state (ISavesState)")
+                + ", so the episode in progress at the checkpoint could not be continued: a fresh episode starts where the checkpoint was taken " +
+                "(an exact resume needs WriteState/ReadState)", warning: true);
         long reportEvery = Math.Max(1, _config.TotalTimesteps / 100);
         _clock.Restart();
         var status = TrainingStatus.Completed;
-        while (_state.Timesteps < _config.TotalTimesteps)
+        try
         {
-            if (cancellationToken.IsCancellationRequested) { status = TrainingStatus.Stopped; break; }
-            bool episodeEnded = CollectStep();
-            bool epochEnded = Train(episodeEnded);
-            RunSchedules(epochEnded);
-            if (_state.Timesteps % reportEvery == 0) Report(null);
+            while (_state.Timesteps < _config.TotalTimesteps)
+            {
+                if (cancellationToken.IsCancellationRequested) { status = TrainingStatus.Stopped; break; }
+                bool episodeEnded = CollectStep();
+                bool epochEnded = Train(episodeEnded);
+                RunSchedules(epochEnded);
+                if (_state.Timesteps % reportEvery == 0) Report(null);
+            }
+            if (status == TrainingStatus.Completed)
+            {
+                // The end of the budget always has an evaluation and a checkpoint, scheduled or not.
+                if (_state.LastEvalStep != _state.Timesteps) Evaluate();
+                SaveBestIfPending();
+            }
+            SaveCheckpoint();
         }
-        if (status == TrainingStatus.Completed)
+        catch (ProcessEnvException failure) when (!_envStateLost)
         {
-            // The end of the budget always has an evaluation and a checkpoint, scheduled or not.
-            if (_state.LastEvalStep != _state.Timesteps) Evaluate();
-            SaveBestIfPending();
+            // An environment process failed between two whole steps: what the run wrote up to the last one is
+            // consistent (the failed step, sample or evaluation changed nothing it keeps), but the process's state is
+            // gone. That is checkpointed, without it, so a resume goes on from here with a fresh episode.
+            _envStateLost = true;
+            SaveCheckpoint();
+            Report($"environment process failed at step {_state.Timesteps}: checkpoint {_lastCheckpoint} written without its state", warning: true);
+            throw new ProcessEnvException(failure.Command, $"{failure.Problem}; checkpoint {_lastCheckpoint} holds the run up to step " +
+                $"{_state.Timesteps} (a resume starts a fresh episode there)", failure.LastStderrLines, failure);
         }
-        SaveCheckpoint();
         Report(status == TrainingStatus.Stopped ? $"stopped at step {_state.Timesteps}; checkpoint written" : "done");
         return new TrainingResult(_runDirectory, _runId, _config, status, _state.Timesteps, _state.Episodes,
             TimeSpan.FromSeconds(WallTimeSeconds), WallTimeSeconds > 0 ? _state.Timesteps / WallTimeSeconds : 0,
@@ -326,7 +343,8 @@ internal sealed class TrainingRun : IDisposable
         // The logs reach the disk before the checkpoint that vouches for them.
         _progressLog!.FlushToDisk();
         _evalLog!.FlushToDisk();
-        var files = RunCheckpoint.Files(WithRunId(), _parts, s => _state.Write(s, WallTimeSeconds, _interval, _parts), withBuffer);
+        var files = RunCheckpoint.Files(WithRunId(), _parts, s => _state.Write(s, WallTimeSeconds, _interval, _parts, withEnvState: !_envStateLost),
+            withBuffer);
         var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval,
             withBuffer)
         {
