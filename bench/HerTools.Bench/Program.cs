@@ -17,6 +17,7 @@ public static class Program
         ["act-speed"] = ActSpeedBenchmark.Run,
         ["preset-wall"] = PresetWallBenchmark.Run,
         ["env-process"] = ProcessEnvBenchmark.Run,
+        ["sleep-env-speed"] = SleepEnvBenchmark.Run,
     };
 
     public static int Main(string[] args)

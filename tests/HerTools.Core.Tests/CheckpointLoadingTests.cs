@@ -70,19 +70,19 @@ public sealed class CheckpointLoadingTests : IDisposable
     }
 
     [Fact]
-    public void A_run_state_of_version_1_with_the_environment_state_inline_resumes_exactly_as_version_2()
+    public void A_run_state_of_version_2_with_the_environment_state_inline_resumes_exactly_as_version_3()
     {
-        var current = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v2"), resumeFrom: Checkpoint(130));
+        var current = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v3"), resumeFrom: Checkpoint(130));
 
-        // Version 2 writes the environment's state as a block behind its length; version 1 wrote it inline.
-        byte[] v2 = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
-        Assert.Equal(2, BitConverter.ToInt32(v2, 4));
-        int lengthAt = v2.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
-        Assert.Equal(Fuzz.FileLayout.PointGoalStateBytes, BitConverter.ToInt32(v2, lengthAt));
-        byte[] v1 = [.. v2[..lengthAt], .. v2[(lengthAt + 4)..]];
-        BitConverter.TryWriteBytes(v1.AsSpan(4), 1);
-        Replace(130, "state.bin", v1);
-        var old = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v1"), resumeFrom: Checkpoint(130));
+        // Version 3 writes each environment's state as a block behind its length; version 2 wrote it inline.
+        byte[] v3 = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
+        Assert.Equal(3, BitConverter.ToInt32(v3, 4));
+        int lengthAt = v3.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
+        Assert.Equal(Fuzz.FileLayout.PointGoalStateBytes, BitConverter.ToInt32(v3, lengthAt));
+        byte[] v2 = [.. v3[..lengthAt], .. v3[(lengthAt + 4)..]];
+        BitConverter.TryWriteBytes(v2.AsSpan(4), 2);
+        Replace(130, "state.bin", v2);
+        var old = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v2"), resumeFrom: Checkpoint(130));
 
         foreach (string file in (string[])["agent.bin", "replay.bin"])
             Assert.Equal(File.ReadAllBytes(Path.Combine(current.LastCheckpointPath!, file)), File.ReadAllBytes(Path.Combine(old.LastCheckpointPath!, file)));
