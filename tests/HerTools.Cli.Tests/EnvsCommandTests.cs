@@ -22,7 +22,7 @@ public class EnvsCommandTests
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
         var envs = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(["BitFlip-v0", "PointGoal-v0"], envs.Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(["BitFlip-v0", "PointGoal-v0", "Push2D-v0"], envs.Select(e => e.GetProperty("id").GetString()));
         foreach (var env in envs)
             Assert.Equal(["id", "description", "defaultMaxEpisodeSteps", "options"], env.EnumerateObject().Select(p => p.Name));
 

@@ -26,7 +26,7 @@ public static class ConfigSchema
         Key("run_id", ConfigValueKind.String, "Name of the run in its logs; empty: the run folder's name.",
             c => c.RunId, (c, v) => c.RunId = (string)v!),
 
-        Key("env.id", ConfigValueKind.String, "Registered goal environment id (`PointGoal-v0`, `BitFlip-v0`, or one a user assembly registers). Its options sit beside it: `env.n_bits`, ...",
+        Key("env.id", ConfigValueKind.String, "Registered goal environment id (`PointGoal-v0`, `BitFlip-v0`, `Push2D-v0`, or one a user assembly registers). Its options sit beside it: `env.n_bits`, ...",
             c => c.Env.Id, (c, v) => c.Env = c.Env with { Id = (string)v! }),
 
         Key("her.n_sampled_goal", ConfigValueKind.Int, "Virtual (relabeled) goals per real transition, k: the relabeled share of a batch is k/(k+1).",

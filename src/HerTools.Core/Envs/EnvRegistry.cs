@@ -8,7 +8,7 @@ namespace HerTools.Core.Envs;
 
 /// <summary>
 /// Environment ids with keyword options, as Gymnasium's <c>gymnasium.make(id, **kwargs)</c>:
-/// the built-ins (<c>PointGoal-v0</c>, <c>BitFlip-v0</c>) are always there, users add theirs with
+/// the built-ins (<c>PointGoal-v0</c>, <c>BitFlip-v0</c>, <c>Push2D-v0</c>) are always there, users add theirs with
 /// <see cref="Register(EnvSpec)"/> or <see cref="RegisterFromAssembly"/>. Safe to use from several threads.
 /// </summary>
 public static class EnvRegistry
@@ -30,6 +30,7 @@ public static class EnvRegistry
     {
         Register(typeof(PointGoalEnv));
         Register(typeof(BitFlipEnv));
+        Register(typeof(Push2DEnv));
     }
 
     /// <summary>Every registered environment, ordered by id.</summary>
