@@ -4,7 +4,8 @@ using HerTools.Core.Replay;
 namespace HerTools.Core.Agents;
 
 /// <summary>
-/// The goal-conditioned algorithm: a thin wrapper over <see cref="Ddpg"/> that flattens dict observations
+/// The goal-conditioned algorithm: a thin wrapper over a learner (<see cref="Ddpg"/>, <see cref="Td3"/> or <see cref="Sac"/>, as
+/// the algorithm's learner names it) that flattens dict observations
 /// into <c>observation ++ desired_goal</c> for the networks (or <c>observation ++ (desired_goal - achieved_goal)</c>
 /// with <see cref="DdpgOptions.RelativeGoals"/>) and feeds the normalisers from sampled (relabeled) batches.
 /// Relabeling itself lives in the <see cref="HerReplayBuffer"/>. This is the one place that knows how a dict
@@ -18,26 +19,44 @@ public sealed class Her : IGoalPolicy, IDisposable
     private readonly bool _normalize;
     private readonly bool _relativeGoals;
 
-    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace)
+    /// <param name="options">The settings every learner shares (networks, optimisers, normalisation, relative goals).</param>
+    /// <param name="observationSize">Width of the observation.</param>
+    /// <param name="goalSize">Width of a goal.</param>
+    /// <param name="actionSpace">The environment's action bounds.</param>
+    /// <param name="td3">TD3's own settings (defaults when null); used only when the learner is TD3.</param>
+    /// <param name="sac">SAC's own settings (defaults when null); used only when the learner is SAC.</param>
+    /// <param name="learner">The learner: <c>ddpg</c>, <c>td3</c> or <c>sac</c> (the algorithm's <c>Learner</c>).</param>
+    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null, SacOptions? sac = null)
     {
         _observationSize = observationSize;
         _goalSize = goalSize;
         _input = new float[observationSize + goalSize];
         _normalize = options.Normalize;
         _relativeGoals = options.RelativeGoals;
-        Learner = new Ddpg(options, observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High);
+        Learner = learner switch
+        {
+            Ddpg.LearnerName => new Ddpg(options, observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High),
+            Td3.LearnerName => new Td3(options, td3 ?? new Td3Options(), observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High),
+            Sac.LearnerName => new Sac(options, sac ?? new SacOptions(), observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High),
+            _ => throw new ArgumentException($"learner '{learner}' is not one of ddpg, td3, sac", nameof(learner)),
+        };
     }
 
-    public Ddpg Learner { get; }
+    public ILearner Learner { get; }
 
-    /// <summary>The deterministic action for a dict observation.</summary>
-    public void Act(GoalObservation observation, Span<float> action)
+    /// <summary>The deterministic action for a dict observation (evaluation).</summary>
+    public void Act(GoalObservation observation, Span<float> action) => Learner.Act(InputRow(observation), action);
+
+    /// <summary>The action to collect experience with, before the trainer's action noise (<see cref="ILearner.Explore"/>).</summary>
+    public void Explore(GoalObservation observation, Span<float> action) => Learner.Explore(InputRow(observation), action);
+
+    private float[] InputRow(GoalObservation observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
         observation.Observation.CopyTo(_input, 0);
         observation.DesiredGoal.CopyTo(_input, _observationSize);
         if (_relativeGoals) SubtractInPlace(_input.AsSpan(_observationSize, _goalSize), observation.AchievedGoal);
-        Learner.Act(_input, action);
+        return _input;
     }
 
     /// <summary>
