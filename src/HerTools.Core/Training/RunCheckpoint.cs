@@ -16,7 +16,7 @@ internal static class RunCheckpoint
         var config = ReadConfig(reader);
         config.Threads = threads;
         var env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
-        var agent = RunComponents.CreateAgent(RunComponents.AgentOptions(config), env);
+        var agent = RunComponents.CreateAgent(config, RunComponents.AgentOptions(config), env);
         try
         {
             using var stream = reader.OpenFile(AgentFile);

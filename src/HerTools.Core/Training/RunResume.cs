@@ -44,7 +44,7 @@ internal static class RunResume
     /// Makes <paramref name="runDirectory"/>'s logs end at <paramref name="step"/>, the step of checkpoint
     /// <paramref name="checkpointPath"/> of run <paramref name="sourceRun"/>: cut in the same folder, copied for a branch.
     /// </summary>
-    public static void AlignLogs(string checkpointPath, string sourceRun, string runDirectory, long step)
+    public static void AlignLogs(string checkpointPath, string sourceRun, string runDirectory, long step, CsvHelper.Configuration.ClassMap<ProgressRow> progressColumns)
     {
         if (IsSameFolder(sourceRun, runDirectory))
         {
@@ -55,14 +55,14 @@ internal static class RunResume
                 throw new HerToolsException($"{checkpointPath} is not the latest checkpoint of {runDirectory} ({string.Join(", ", newer)} are newer): " +
                     "resume from the latest, or branch into another folder");
             // Rows a dead process wrote after this checkpoint are cut, so no timestep appears twice.
-            CsvLog<ProgressRow>.CutAfter(RunFiles.ProgressPath(runDirectory), row => row.Timesteps <= step);
+            CsvLog<ProgressRow>.CutAfter(RunFiles.ProgressPath(runDirectory), row => row.Timesteps <= step, progressColumns);
             CsvLog<EvalRow>.CutAfter(RunFiles.EvalPath(runDirectory), row => row.Timesteps <= step);
         }
         else
         {
             // A branch starts its logs with the history up to the checkpoint.
             PrepareNewRunFolder(runDirectory);
-            CopyRows<ProgressRow>(RunFiles.ProgressPath(sourceRun), RunFiles.ProgressPath(runDirectory), r => r.Timesteps <= step);
+            CopyRows(RunFiles.ProgressPath(sourceRun), RunFiles.ProgressPath(runDirectory), r => r.Timesteps <= step, progressColumns);
             CopyRows<EvalRow>(RunFiles.EvalPath(sourceRun), RunFiles.EvalPath(runDirectory), r => r.Timesteps <= step);
         }
     }
@@ -71,9 +71,9 @@ internal static class RunResume
     public static void WriteRunConfig(string runDirectory, string runId, string configHash, HerConfig configWithRunId) =>
         File.WriteAllText(RunFiles.ConfigPath(runDirectory), $"# run_id: {runId}\n# config_hash: {configHash}\n" + configWithRunId.ToYaml());
 
-    private static void CopyRows<TRow>(string from, string to, Func<TRow, bool> keep)
+    private static void CopyRows<TRow>(string from, string to, Func<TRow, bool> keep, CsvHelper.Configuration.ClassMap<TRow>? columns = null)
     {
-        using var log = new CsvLog<TRow>(to);
+        using var log = new CsvLog<TRow>(to, columns);
         foreach (var row in CsvLog<TRow>.ReadAll(from).TakeWhile(keep)) log.Append(row);
     }
 }

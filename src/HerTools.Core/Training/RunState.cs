@@ -12,7 +12,8 @@ namespace HerTools.Core.Training;
 internal sealed class RunState
 {
     private const uint Magic = 0x53525448; // "HTRS"
-    private const int Version = 1;
+    // 2: the interval's SAC sums; version 1 (written before TD3 and SAC) is still read.
+    private const int Version = 2;
 
     public long Timesteps { get; set; }
     public long Episodes { get; set; }
@@ -57,7 +58,7 @@ internal sealed class RunState
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         if (r.ReadUInt32() != Magic) throw new CheckpointException(checkpointPath, RunCheckpoint.StateFile, CheckpointProblem.Malformed, "not a HerTools run state file");
         int version = r.ReadInt32();
-        if (version != Version)
+        if (version is < 1 or > Version)
             throw new CheckpointException(checkpointPath, RunCheckpoint.StateFile, CheckpointProblem.UnsupportedFormat,
                 $"run state version {version} is not supported (this version reads {Version})");
         Timesteps = r.ReadInt64(); Episodes = r.ReadInt64(); GradientSteps = r.ReadInt64(); Cycles = r.ReadInt64();
@@ -66,7 +67,7 @@ internal sealed class RunState
         WallTimeBefore = r.ReadDouble();
         LastEval = ReadNullable(r); BestEval = ReadNullable(r); LastEvalStep = r.ReadInt64();
         Observation = new GoalObservation(ReadArray(r), ReadArray(r), ReadArray(r));
-        interval.Read(r);
+        interval.Read(r, version);
         parts.ActionRng.ReadState(r); parts.NoiseRng.ReadState(r); parts.SampleRng.ReadState(r);
         if (r.ReadBoolean()) parts.Noise!.ReadState(r);
         parts.Env.ReadState(r);

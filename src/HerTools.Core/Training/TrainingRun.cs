@@ -163,7 +163,7 @@ internal sealed class TrainingRun : IDisposable
             UniformAction(space, action);
             return;
         }
-        _parts.Agent.Act(_state.Observation, action);
+        _parts.Agent.Explore(_state.Observation, action);
         if (_parts.Noise is { } noiseSource)
         {
             Span<float> noise = stackalloc float[action.Length];
@@ -222,7 +222,7 @@ internal sealed class TrainingRun : IDisposable
     /// One gradient step. The buffer samples a batch and relabels a share of its goals with achieved ones, the
     /// environment recomputing rewards and terminations (<see cref="Replay.HerReplayBuffer.Sample"/>); the agent makes
     /// the goals relative if asked and feeds its normalisers with the relabeled goals (<see cref="Agents.Her.Update"/>);
-    /// the learner computes the target, steps the critic, then the actor (<see cref="Agents.Ddpg.Update"/>). The
+    /// the learner (DDPG, TD3 or SAC) computes the target, steps the critics, then the actor (<see cref="Agents.ILearner.Update"/>). The
     /// Polyak step of the targets follows on the schedule's terms (<see cref="Train"/>).
     /// </summary>
     private void GradientStep()
@@ -236,7 +236,9 @@ internal sealed class TrainingRun : IDisposable
         ThrowIfNotFinite("actor_loss", stats.ActorLoss);
         ThrowIfNotFinite("mean_q", stats.MeanQ);
         var batch = _parts.Batch;
-        _interval.AddUpdate(stats.CriticLoss, stats.ActorLoss, stats.MeanQ, batch.Count, batch.RelabeledCount, batch.ZeroRewardCount);
+        if (stats.EntropyCoef is float alpha) ThrowIfNotFinite("entropy_coef", alpha);
+        if (stats.ActorLogProb is float logProb) ThrowIfNotFinite("actor_log_prob", logProb);
+        _interval.AddUpdate(stats, batch.Count, batch.RelabeledCount, batch.ZeroRewardCount);
     }
 
     // threads: 0 during the run: the governor sees every update's duration and may move the count.
@@ -287,7 +289,7 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite();
         double wall = WallTimeSeconds;
-        _progressLog!.Append(_interval.ToRow(_runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall, _state.LastEval));
+        _progressLog!.Append(_interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall, _state.LastEval));
         _interval.Restart(_state.Timesteps, wall);
     }
 
@@ -371,7 +373,7 @@ internal sealed class TrainingRun : IDisposable
         }
 
         string sourceRun = reader.Info.RunDirectory;
-        RunResume.AlignLogs(path, sourceRun, _runDirectory, _state.Timesteps);
+        RunResume.AlignLogs(path, sourceRun, _runDirectory, _state.Timesteps, _parts.ProgressColumns);
         if (!File.Exists(RunFiles.ConfigPath(_runDirectory)) || !RunResume.IsSameFolder(sourceRun, _runDirectory))
             RunResume.WriteRunConfig(_runDirectory, _runId, _configHash, WithRunId());
         OpenLogs();
@@ -387,7 +389,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void OpenLogs()
     {
-        _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory));
+        _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory), _parts.ProgressColumns);
         _evalLog = new CsvLog<EvalRow>(RunFiles.EvalPath(_runDirectory));
         _store = new CheckpointStore(_runDirectory);
     }

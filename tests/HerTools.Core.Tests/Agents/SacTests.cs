@@ -115,7 +115,7 @@ public class SacTests
         var rng = new Rng(5);
         var batches = Enumerable.Range(0, 8).Select(_ => RandomBatch(rng)).ToArray();
         var options = Small(seed: 6) with { Normalize = true };
-        var sacOptions = SacOptions.WithEntCoef(new SacOptions(), "auto_0.1");
+        var sacOptions = new SacOptions { AutoEntropyCoef = true, EntCoef = 0.1 };
 
         using var straight = Learner(options, sacOptions);
         using var stream = new MemoryStream();
@@ -159,12 +159,8 @@ public class SacTests
     [InlineData("auto", true, 1.0)]
     [InlineData("auto_0.1", true, 0.1)]
     [InlineData("0.05", false, 0.05)]
-    public void Ent_coef_reads_SB3s_forms(string text, bool auto, double value)
-    {
-        var options = SacOptions.WithEntCoef(new SacOptions(), text);
-        Assert.Equal(auto, options.AutoEntropyCoef);
-        Assert.Equal(value, options.EntCoef);
-    }
+    public void Ent_coef_reads_SB3s_forms(string text, bool tuned, double value) =>
+        Assert.Equal((tuned, value), Config.SacConfig.ParseEntCoef(text));
 
     [Theory]
     [InlineData("automatic")]
@@ -172,13 +168,16 @@ public class SacTests
     [InlineData("0")]
     [InlineData("-0.2")]
     public void Ent_coef_refuses_other_text(string text) =>
-        Assert.Throws<ArgumentException>(() => SacOptions.WithEntCoef(new SacOptions(), text));
+        Assert.Throws<ArgumentException>(() => Config.SacConfig.ParseEntCoef(text));
 
     [Fact]
     public void Clip_return_and_action_L2_are_refused()
     {
         Assert.Throws<ArgumentException>(() => Learner(Small() with { ClipReturn = true }));
         Assert.Throws<ArgumentException>(() => Learner(Small() with { ActionL2 = 1.0 }));
-        Assert.Equal(-3.0, new Sac(Small(), SacOptions.WithTargetEntropy(new SacOptions(), "-3"), Observation, Goal, ActionWidth, [-1f], [1f]).TargetEntropy);
+        Assert.Equal(-3.0, Config.SacConfig.ParseTargetEntropy("-3"));
+        Assert.Null(Config.SacConfig.ParseTargetEntropy("auto"));
+        using var sac = new Sac(Small(), new SacOptions { TargetEntropy = -3 }, Observation, Goal, ActionWidth, [-1f], [1f]);
+        Assert.Equal(-3.0, sac.TargetEntropy);
     }
 }
