@@ -10,7 +10,7 @@ using TorchSharp;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>train-speed [--threads N] [--steps N] [--hidden W] [--batch B]</c>: DDPG+HER on PointGoal-v0 (the real
+/// <c>train-speed [--learner ddpg|td3|sac] [--threads N] [--steps N] [--hidden W] [--batch B]</c>: DDPG+HER on PointGoal-v0 (the real
 /// <see cref="HerReplayBuffer"/>, future strategy, 4 sampled goals) with one gradient step (and one target update)
 /// per environment step, two hidden layers of W, batch B.
 /// Prints <c>env_steps_per_s</c> (whole loop), <c>gradient_steps_per_s</c> (time inside the learner's
@@ -18,6 +18,8 @@ namespace HerTools.Bench;
 /// this thread count: <c>1 / (FLOPs per update / measured matmul FLOP/s + measured per-update overhead)</c>,
 /// the overhead being the time of a whole update with tiny networks at the same batch size.
 /// Also prints the figures the bound is made of and how memory moved over the timed steps.
+/// With <c>--learner td3</c> or <c>sac</c> it prints <c>env_steps_per_s</c> of the product's loop with that learner
+/// (<c>algo: td3_her</c> / <c>sac_her</c>, the same schedule and sizes; SAC explores by sampling, without added noise).
 /// </summary>
 public static class TrainSpeedBenchmark
 {
@@ -26,12 +28,20 @@ public static class TrainSpeedBenchmark
 
     public static int Run(BenchArgs args)
     {
+        string learner = args.String("learner", "ddpg");
         int threads = args.Int("threads", 1);
         int steps = args.Int("steps", 2000);
         int hidden = args.Int("hidden", 256);
         int batchSize = args.Int("batch", 256);
         args.EnsureAllUsed();
         if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1) throw new ArgumentException("threads, steps, hidden and batch must be positive");
+        if (learner is not ("ddpg" or "td3" or "sac")) throw new ArgumentException($"--learner must be ddpg, td3 or sac, got '{learner}'");
+        if (learner != "ddpg")
+        {
+            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, learner));
+            BenchArgs.Print("threads", threads);
+            return 0;
+        }
 
         var env = new PointGoalEnv();
         int observationSize = env.ObservationSpace.Observation.Size, goalSize = env.ObservationSpace.DesiredGoal.Size;
@@ -88,16 +98,17 @@ public static class TrainSpeedBenchmark
     /// step and one target update per step), read from progress.csv over the steps after learning started, so the
     /// random warm-up and the final evaluation are left out.
     /// </summary>
-    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize)
+    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, string learner = "ddpg")
     {
         int warmup = Math.Max(WarmupSteps, batchSize);
         int interval = Math.Max(1, steps / 4);
         var config = ConfigLoader.LoadPreset("point_goal",
         [
-            "algo=her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]", $"ddpg.batch_size={batchSize}",
+            learner == "ddpg" ? "algo=her" : $"algo={learner}_her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]", $"ddpg.batch_size={batchSize}",
             $"ddpg.learning_starts={warmup}", "ddpg.train_freq=1", "ddpg.gradient_steps=1", "ddpg.schedule=step",
             $"total_timesteps={warmup + 4 * interval}", $"log.log_interval={interval}", "eval.eval_freq=0", "eval.n_eval_episodes=1",
             "checkpoint.keep_best=false", "ddpg.buffer_size=100000",
+            .. learner == "sac" ? (string[])["ddpg.action_l2=0", "ddpg.action_noise=none", "ddpg.random_eps=0"] : [],
         ]);
         using var run = BenchRun.Train(config);
         var rows = CsvLog<ProgressRow>.ReadAll(run.Result.ProgressCsvPath).Where(r => r.Timesteps >= warmup).ToList();

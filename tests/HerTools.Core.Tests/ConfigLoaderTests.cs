@@ -123,15 +123,18 @@ public class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("point_goal")]
-    [InlineData("bitflip")]
-    public void Shipped_presets_load_from_the_assembly(string name)
+    [InlineData("point_goal", "her")]
+    [InlineData("bitflip", "her")]
+    [InlineData("point_goal_td3", "td3_her")]
+    [InlineData("point_goal_sac", "sac_her")]
+    [InlineData("push2d", "her")]
+    public void Shipped_presets_load_from_the_assembly(string name, string algo)
     {
         var preset = Presets.Find(name);
         Assert.NotNull(preset);
         Assert.False(string.IsNullOrWhiteSpace(preset.Description));
         var config = ConfigLoader.LoadPreset(name);
-        Assert.Equal("her", config.Algo);
+        Assert.Equal(algo, config.Algo);
     }
 
     [Fact]
