@@ -23,7 +23,8 @@ public static class BitFlipBenchmark
             foreach (string algo in algos)
             {
                 var config = ConfigLoader.LoadPreset("bitflip",
-                    [.. overrides, $"algo={algo}", $"env.n_bits={n}", $"total_timesteps={steps}", $"seed={seed}", "eval.eval_freq=0", "checkpoint.keep_best=false"]);
+                    [.. overrides, $"algo={algo}", $"env.n_bits={n}", $"total_timesteps={steps}", $"seed={seed}", "eval.eval_freq=0",
+                        "checkpoint.keep_best=false"]);
                 using var run = BenchRun.Train(config);
                 BenchArgs.Print($"{algo}_bits{n}_success", run.Result.FinalEvalSuccessRate ?? double.NaN);
                 BenchArgs.Print($"{algo}_bits{n}_train_seconds", run.Result.Duration.TotalSeconds);

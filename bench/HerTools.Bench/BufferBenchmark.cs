@@ -107,7 +107,8 @@ public static class BufferBenchmark
     }
 
     /// <summary>Samples on this thread; also returns the bytes allocated while sampling (0: Sample reuses its arrays).</summary>
-    private static (double Seconds, long AllocatedBytes, long Relabeled, long ZeroRewards) SampleBatches(HerReplayBuffer buffer, int batches, ulong seed, ReplayBatch batch)
+    private static (double Seconds, long AllocatedBytes, long Relabeled, long ZeroRewards) SampleBatches(HerReplayBuffer buffer, int batches, ulong seed,
+        ReplayBatch batch)
     {
         var rng = new Rng(seed);
         long relabeled = 0, zeroRewards = 0;

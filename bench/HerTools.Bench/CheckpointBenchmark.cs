@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.Bench;
@@ -29,7 +30,8 @@ public static class CheckpointBenchmark
             var filled = HerTrainer.TrainHer(config, directory);
 
             var clock = Stopwatch.StartNew();
-            using var run = TrainingRun.Open(null, directory, filled.LastCheckpointPath);
+            using var folder = RunFolder.OpenExisting(directory);
+            using var run = TrainingRun.Open(null, folder, filled.LastCheckpointPath);
             double resumeMs = clock.Elapsed.TotalMilliseconds;
 
             clock.Restart();

@@ -14,6 +14,9 @@ public static class Program
         ["checkpoint"] = CheckpointBenchmark.Run,
         ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,
+        ["eval-speed"] = EvalSpeedBenchmark.Run,
+        ["act-speed"] = ActSpeedBenchmark.Run,
+        ["preset-wall"] = PresetWallBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -77,14 +77,15 @@ public static class SweepBenchmark
     private static void Report(string backend, double wallSeconds, IReadOnlyList<SweepRunStatus> statuses)
     {
         if (statuses.Any(s => s.State != SweepRunState.Done))
-            throw new InvalidOperationException($"{backend}: not every run finished: {string.Join("; ", statuses.Where(s => s.State != SweepRunState.Done).Select(s => $"{s.RunId} {s.State} {s.Error}"))}");
+            throw new InvalidOperationException($"{backend}: not every run finished: " +
+                $"{string.Join("; ", statuses.Where(s => s.State != SweepRunState.Done).Select(s => $"{s.RunId} {s.State} {s.Error}"))}");
         double own = statuses.Sum(s => SweepRunRecord.Read(s.RunDirectory) is { StartedUtc: { } start, EndedUtc: { } end } ? (end - start).TotalSeconds : 0);
         BenchArgs.Print($"sweep_wall_s_{backend}", wallSeconds);
         BenchArgs.Print($"sweep_runs_own_s_{backend}", own);
         BenchArgs.Print($"sweep_overhead_s_per_run_{backend}", (wallSeconds - own) / statuses.Count);
     }
 
-    private static string FindHerTools()
+    internal static string FindHerTools()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

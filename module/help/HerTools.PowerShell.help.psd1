@@ -87,11 +87,13 @@ $module = (Get-Module HerTools).Path
             'Get-HerCheckpoint reads the checkpoint.json of every checkpoint in the checkpoints/ folder of each run folder, without loading weights, and returns them newest first: path, name, run id, environment step and episode, the evaluation success at that step, environment, algorithm, creation time, and whether it is the best checkpoint.'
             '-Latest returns only the newest checkpoint of each run, -Best only the one with the best evaluation success. Run folders come from -Path or from the pipeline: the output of Start-HerTraining binds through its RunDirectory property.'
             'A run folder that does not exist, or a checkpoint whose checkpoint.json is missing or corrupt, is a terminating error naming the folder.'
+            '-Verify checks every file of each checkpoint: its SHA-256 against checkpoint.json (the checkpoint is intact) and its content against the config and the environment, as a resume would load it. A checkpoint that fails is not output: an InvalidCheckpoint error names its file and field instead. The manifest proves integrity, not authenticity: see docs/checkpoints.md.'
         )
         Parameters  = @{
             Path   = 'Run folders. Bound from the pipeline as strings (Get-ChildItem runs -Directory) or through a RunDirectory property (Start-HerTraining''s output). A checkpoint folder stands for the run it belongs to.'
             Latest = 'Returns only the newest checkpoint of each run.'
             Best   = 'Returns only the checkpoint with the best evaluation success of each run (kept when checkpoint.keep_best is true).'
+            Verify = 'Checks every file of each checkpoint (hash and content) and writes an InvalidCheckpoint error instead of the checkpoint for each one that fails.'
         }
         Inputs      = @(
             @{ Type = 'System.String'; Description = 'Run folder paths.' }
@@ -110,6 +112,11 @@ $module = (Get-Module HerTools).Path
                 Title   = 'The best checkpoint, every property'
                 Code    = 'Get-HerCheckpoint runs/demo -Best | Format-List *'
                 Remarks = 'The checkpoint that scored the best evaluation success during training.'
+            }
+            @{
+                Title   = 'Check a run''s checkpoints whole before sharing them'
+                Code    = 'Get-HerCheckpoint runs/demo -Verify'
+                Remarks = 'Every file hashed and loaded as a resume would; a checkpoint that fails is an error, not output.'
             }
             @{
                 Title   = 'The latest checkpoint of every run under a folder'
@@ -164,6 +171,34 @@ $module = (Get-Module HerTools).Path
             }
         )
         Links       = @('Get-HerCheckpoint', 'Start-HerTraining', 'about_HerTools')
+    }
+
+    'Export-HerPolicy' = @{
+        Synopsis    = 'Writes a checkpoint''s policy as a file that runs without TorchSharp.'
+        Description = @(
+            'Export-HerPolicy loads the policy of a checkpoint folder and writes what acting needs, and nothing of the learning state: the actor''s weights, the observation and goal normalisers'' statistics with their clip range, the scaling of actions to the environment''s bounds and the input layout (relative goals). -Format Htp (the default) writes a HerTools policy file that the HerTools.Policy library (a NuGet package without TorchSharp) loads with [HerTools.Policy.GoalPolicy]::Load; -Format Onnx writes an ONNX model with inputs observation, achieved_goal and desired_goal and output action, for ONNX Runtime and other runtimes.'
+            'The exported policy gives the checkpoint''s actions to within 1e-5. An existing file is replaced only with -Force. With -WhatIf nothing is written.'
+        )
+        Parameters  = @{
+            Path       = 'A checkpoint folder (RUN/checkpoints/NAME), or a run folder for its latest checkpoint. Get-HerCheckpoint''s output binds through its Path property.'
+            OutputPath = 'The file to write. Default: policy.htp (policy.onnx with -Format Onnx) in the current location. Its folder is created if needed.'
+            Format     = 'Htp (a HerTools policy file) or Onnx (an ONNX model, opset 17).'
+            Force      = 'Replaces the output file if it exists.'
+            WhatIf     = 'Shows the file that would be written, and writes nothing.'
+            Confirm    = 'Asks before writing the file.'
+        }
+        Inputs      = @(
+            @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint, bound through its Path property.' }
+            @{ Type = 'System.String'; Description = 'A checkpoint or run folder path.' }
+        )
+        Outputs     = @(
+            @{ Type = 'HerTools.Core.Training.PolicyExportResult'; Description = 'OutputPath, Format, CheckpointPath, EnvironmentId, Algorithm, the observation, goal and action sizes, HiddenSizes, ParameterCount and Bytes.' }
+        )
+        Examples    = @(
+            @{ Title = 'Export the latest checkpoint of a run'; Code = 'Export-HerPolicy runs/demo -OutputPath demo.htp'; Remarks = 'Load it in C# with GoalPolicy.Load("demo.htp") from the HerTools.Policy package.' }
+            @{ Title = 'The best checkpoint as an ONNX model'; Code = 'Get-HerCheckpoint runs/demo -Best | Export-HerPolicy -OutputPath models/demo.onnx -Format Onnx -Force'; Remarks = 'The models folder is created.' }
+        )
+        Links       = @('Get-HerCheckpoint', 'Invoke-HerEval', 'about_HerTools')
     }
 
     'Get-HerEnvironment' = @{

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using HerTools.Core;
 using HerTools.Core.Config;
+using HerTools.Core.Runs;
 
 namespace HerTools.Cli;
 
@@ -16,6 +17,7 @@ internal static class CliErrors
             UsageException e => (ExitCodes.BadUsage, e.Message),
             // The engine's message already names the key and the file:line or the override.
             ConfigException e => (ExitCodes.BadUsage, e.Message),
+            RunRequestException e => (ExitCodes.BadUsage, e.Message),
             OperationCanceledException => (ExitCodes.Stopped, "stopped"),
             HerToolsException e => (ExitCodes.RuntimeFailure, e.Message),
             IOException or UnauthorizedAccessException => (ExitCodes.RuntimeFailure, exception.Message),

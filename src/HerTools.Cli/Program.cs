@@ -31,6 +31,7 @@ public static class Program
             verbose,
             new TrainCommand(context),
             new EvalCommand(context),
+            new ExportCommand(context),
             new CheckpointsCommand(context),
             new EnvsCommand(context),
             new PresetsCommand(context),

@@ -4,6 +4,7 @@ using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell;
@@ -27,9 +28,14 @@ internal static class EngineErrors
         ConfigException { Key: null, File: string file } when !File.Exists(file) && !file.StartsWith("preset:", StringComparison.Ordinal)
             => ("ConfigFileNotFound", ErrorCategory.ObjectNotFound, file),
         ConfigException config => ("InvalidConfig", ErrorCategory.InvalidArgument, ConfigTarget(config) ?? target),
-        CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath) && !File.Exists(missing.CheckpointPath)
+        CheckpointException { Kind: CheckpointProblem.NotACheckpoint } missing when !Directory.Exists(missing.CheckpointPath)
+            && !File.Exists(missing.CheckpointPath)
             => ("PathNotFound", ErrorCategory.ObjectNotFound, missing.CheckpointPath),
         CheckpointException checkpoint => ("InvalidCheckpoint", ErrorCategory.InvalidData, checkpoint.CheckpointPath),
+        RunRequestException { MissingPath: string missingPath } => ("PathNotFound", ErrorCategory.ObjectNotFound, missingPath),
+        RunRequestException => ("InvalidRequest", ErrorCategory.InvalidArgument, target),
+        RunFolderInUseException inUse => ("RunDirectoryInUse", ErrorCategory.ResourceExists, inUse.RunDirectory),
+        RunLockedException locked => ("RunLocked", ErrorCategory.ResourceBusy, locked.RunDirectory),
         TrainingDivergedException => ("TrainingDiverged", ErrorCategory.InvalidResult, target),
         MetricsFormatException metrics => ("InvalidMetricsFile", ErrorCategory.InvalidData, metrics.Path),
         UnknownEnvironmentException unknown => ("UnknownEnvironment", ErrorCategory.ObjectNotFound, unknown.Id),

@@ -36,8 +36,8 @@ public abstract class HerSweepCmdlet : HerCmdlet
     /// <summary>A sentence for ShouldProcess: what running <paramref name="folder"/> will do.</summary>
     protected string Describe(SweepFolder folder)
     {
-        int todo = folder.ReadStatus().Count(s => s.State != SweepRunState.Done);
-        return (Backend ?? folder.Definition.Backend) == SweepBackend.Slurm
+        int todo = SweepRunner.UnfinishedRunCount(folder);
+        return SweepRunner.BackendOf(folder, Backend) == SweepBackend.Slurm
             ? $"Submit {todo} of {folder.Runs.Count} runs of '{folder.Directory}' to Slurm as one job array"
             : $"Train {todo} of {folder.Runs.Count} runs of '{folder.Directory}', {Throttle ?? folder.Definition.Local.EffectiveThrottle} at a time";
     }
@@ -45,25 +45,25 @@ public abstract class HerSweepCmdlet : HerCmdlet
     /// <summary>Runs or submits the folder's unfinished runs and writes every run's status.</summary>
     protected void RunSweep(SweepFolder folder)
     {
-        if ((Backend ?? folder.Definition.Backend) == SweepBackend.Slurm)
+        if (SweepRunner.BackendOf(folder, Backend) == SweepBackend.Slurm)
         {
-            SlurmSubmission? submission = null;
-            try { submission = SlurmSweepRunner.Submit(folder, [ResolveHerTools()]); }
+            SweepStartResult submitted = null!;
+            try { submitted = SweepRunner.Start(folder, new SweepStartRequest(SweepBackend.Slurm, HerToolsCommand: [ResolveHerTools()])); }
             catch (Exception e) { ThrowEngineError(e, folder.Directory); }
-            WriteVerbose(submission is null
+            WriteVerbose(submitted.Submission is not { } submission
                 ? $"Nothing to submit: every run of '{folder.Directory}' is done, queued or running."
                 : $"Submitted job array {submission.JobId} ({submission.Indices.Count} runs): sbatch {string.Join(' ', submission.Arguments)}");
-            WriteObject(folder.ReadStatus(SlurmSweepRunner.ReadQueue(folder)), enumerateCollection: true);
+            WriteObject(submitted.Statuses, enumerateCollection: true);
             return;
         }
 
         using var cancel = new CancellationTokenSource();
         using var finished = new BlockingCollection<SweepRunStatus>();
         _cancel = cancel;
-        int todo = folder.ReadStatus().Count(s => s.State != SweepRunState.Done);
+        int todo = SweepRunner.UnfinishedRunCount(folder);
         var worker = Task.Factory.StartNew(() =>
         {
-            try { return LocalSweepRunner.Run(folder, Throttle, new Reporter(finished), cancel.Token); }
+            try { return SweepRunner.Start(folder, new SweepStartRequest(SweepBackend.Local, Throttle), new Reporter(finished), cancel.Token).Statuses; }
             finally { finished.CompleteAdding(); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 

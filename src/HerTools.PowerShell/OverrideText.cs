@@ -1,6 +1,6 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
+using HerTools.Core.Scalars;
 
 namespace HerTools.PowerShell;
 
@@ -17,14 +17,9 @@ internal static class OverrideText
 
     public static string Format(object? value) => Unwrap(value) switch
     {
-        null => "null",
-        bool b => b ? "true" : "false",
         string s => s,
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Format)) + "]",
-        var other => other.ToString() ?? "null",
+        var other => ScalarText.Format(other),
     };
 
     private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;

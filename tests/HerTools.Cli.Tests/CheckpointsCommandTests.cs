@@ -21,7 +21,7 @@ public class CheckpointsCommandTests
     }
 
     [Fact]
-    public void Checkpoints_json_lists_the_checkpoint_records_newest_first_in_camel_case()
+    public void Checkpoints_json_lists_the_checkpoint_records_newest_first_in_snake_case()
     {
         using var dir = new TempDirectory();
         string runDir = RunWithCheckpoints(dir);
@@ -32,14 +32,14 @@ public class CheckpointsCommandTests
         using var json = JsonDocument.Parse(run.Out);
         var items = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["step_1000", "best", "step_500"], items.Select(i => i.GetProperty("name").GetString()));
-        Assert.Equal(["path", "name", "runId", "step", "episode", "evalSuccessRate", "bestEvalSuccessRate", "envId", "algorithm",
-            "created", "isBest", "hasReplayBuffer", "formatVersion", "runDirectory", "totalBytes"], items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["path", "name", "run_id", "step", "episode", "eval_success_rate", "best_eval_success_rate", "env_id", "algorithm",
+            "created", "is_best", "has_replay_buffer", "format_version", "run_directory", "total_bytes"], items[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal([1000L, 1000, 500], items.Select(i => i.GetProperty("step").GetInt64()));
-        Assert.Equal([false, true, false], items.Select(i => i.GetProperty("isBest").GetBoolean()));
-        Assert.Equal([300L, 100, 100], items.Select(i => i.GetProperty("totalBytes").GetInt64()));
-        Assert.Equal(0.25, items[2].GetProperty("evalSuccessRate").GetDouble());
+        Assert.Equal([false, true, false], items.Select(i => i.GetProperty("is_best").GetBoolean()));
+        Assert.Equal([300L, 100, 100], items.Select(i => i.GetProperty("total_bytes").GetInt64()));
+        Assert.Equal(0.25, items[2].GetProperty("eval_success_rate").GetDouble());
         Assert.Equal(Path.Combine(runDir, "checkpoints", "step_500"), items[2].GetProperty("path").GetString());
-        Assert.Equal(runDir, items[2].GetProperty("runDirectory").GetString());
+        Assert.Equal(runDir, items[2].GetProperty("run_directory").GetString());
         Assert.True(items[0].GetProperty("created").TryGetDateTimeOffset(out _));
     }
 
@@ -78,5 +78,47 @@ public class CheckpointsCommandTests
         Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
         Assert.Contains("run folder not found", run.Error);
         Assert.Equal("", run.Out);
+    }
+
+    [Fact]
+    public void Verify_checks_every_file_of_every_checkpoint_and_fails_naming_the_one_that_disagrees()
+    {
+        using var dir = new TempDirectory();
+        string runDir = dir.Combine("run");
+        var train = Cli.Run("train", "--preset", "point_goal", "--set", "total_timesteps=120", "--set", "checkpoint.checkpoint_freq=60",
+            "--set", "eval.n_eval_episodes=2", "--set", "ddpg.learning_starts=50", "--set", "ddpg.hidden_sizes=[16]", "--output", runDir);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var intact = Cli.Run("checkpoints", runDir, "--verify");
+        Assert.True(intact.ExitCode == 0, intact.ToString());
+        string[] lines = intact.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"\sVERIFIED\s+PATH$", lines[0]);
+        Assert.All(lines[1..], line => Assert.Matches(@"\sok\s+\S+$", line));
+        Assert.Equal("", intact.Error);
+
+        // Whole as far as its manifest goes (hash recomputed), but its step disagrees with checkpoint.json's.
+        string step60 = Path.Combine(runDir, "checkpoints", "step_60");
+        string state = Path.Combine(step60, "state.bin");
+        byte[] bytes = File.ReadAllBytes(state);
+        BitConverter.GetBytes(61L).CopyTo(bytes, 8);
+        File.WriteAllBytes(state, bytes);
+        string manifestPath = Path.Combine(step60, CheckpointStore.ManifestFileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        foreach (var entry in manifest["files"]!.AsArray())
+            if ((string)entry!["name"]! == "state.bin") entry["sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var damaged = Cli.Run("checkpoints", runDir, "--verify");
+        Assert.True(damaged.ExitCode == 1, damaged.ToString());
+        Assert.Matches(@"(?m)^step_60\s.*\sFAILED\s+\S*step_60$", damaged.Out);
+        Assert.Matches(@"(?m)^step_120\s.*\sok\s", damaged.Out);
+        Assert.Equal($"her-tools: {state}: timesteps: 61, but checkpoint.json says step 60", damaged.Error.Trim());
+
+        var json = Cli.Run("checkpoints", runDir, "--verify", "--json");
+        Assert.Equal(1, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Out);
+        var items = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal([true, false],
+            items.Where(i => !i.GetProperty("checkpoint").GetProperty("is_best").GetBoolean()).Select(i => i.GetProperty("is_valid").GetBoolean()));
     }
 }

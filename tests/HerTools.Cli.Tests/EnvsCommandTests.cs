@@ -16,7 +16,7 @@ public class EnvsCommandTests
     }
 
     [Fact]
-    public void Envs_json_is_an_array_of_environments_with_camel_case_members_and_typed_option_defaults()
+    public void Envs_json_is_an_array_of_environments_with_snake_case_members_and_typed_option_defaults()
     {
         var run = Cli.Run("envs", "--json");
         Assert.Equal(0, run.ExitCode);
@@ -24,10 +24,10 @@ public class EnvsCommandTests
         var envs = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(["BitFlip-v0", "PointGoal-v0", "Push2D-v0"], envs.Select(e => e.GetProperty("id").GetString()));
         foreach (var env in envs)
-            Assert.Equal(["id", "description", "defaultMaxEpisodeSteps", "options"], env.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["id", "description", "default_max_episode_steps", "options"], env.EnumerateObject().Select(p => p.Name));
 
         var bitFlip = envs[0];
-        Assert.Equal(10, bitFlip.GetProperty("defaultMaxEpisodeSteps").GetInt32());
+        Assert.Equal(10, bitFlip.GetProperty("default_max_episode_steps").GetInt32());
         var nBits = Assert.Single(bitFlip.GetProperty("options").EnumerateArray());
         Assert.Equal(["name", "type", "default", "required", "minimum", "maximum", "description"], nBits.EnumerateObject().Select(p => p.Name));
         Assert.Equal("n_bits", nBits.GetProperty("name").GetString());

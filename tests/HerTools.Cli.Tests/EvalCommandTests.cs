@@ -38,15 +38,16 @@ public class EvalCommandTests(EvalCommandTests.TrainedRun trained) : IClassFixtu
 
         using var json = JsonDocument.Parse(run.Out);
         var root = json.RootElement;
-        Assert.Equal(["episodeCount", "successRate", "meanReturn", "meanFinalDistance", "episodes", "firstSeed"], root.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(77UL, root.GetProperty("firstSeed").GetUInt64());
-        Assert.Equal(4, root.GetProperty("episodeCount").GetInt32());
+        Assert.Equal(["episode_count", "success_rate", "mean_return", "mean_final_distance", "episodes", "first_seed"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(77UL, root.GetProperty("first_seed").GetUInt64());
+        Assert.Equal(4, root.GetProperty("episode_count").GetInt32());
         var episodes = root.GetProperty("episodes").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2, 3], episodes.Select(e => e.GetProperty("index").GetInt32()));
         Assert.Equal([77UL, 78, 79, 80], episodes.Select(e => e.GetProperty("seed").GetUInt64()));
-        Assert.Equal(["index", "seed", "success", "return", "finalDistance", "length"], episodes[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["index", "seed", "success", "return", "final_distance", "length"], episodes[0].EnumerateObject().Select(p => p.Name));
         double successShare = episodes.Count(e => e.GetProperty("success").GetBoolean()) / 4.0;
-        Assert.Equal(successShare, root.GetProperty("successRate").GetDouble(), 12);
+        Assert.Equal(successShare, root.GetProperty("success_rate").GetDouble(), 12);
     }
 
     [Fact]

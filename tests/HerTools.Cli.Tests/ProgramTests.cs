@@ -7,7 +7,7 @@ public class ProgramTests
     {
         var run = Cli.Run("--help");
         Assert.Equal(0, run.ExitCode);
-        foreach (string command in new[] { "train", "eval", "checkpoints", "envs", "presets", "plot" })
+        foreach (string command in new[] { "train", "eval", "export", "checkpoints", "envs", "presets", "plot" })
             Assert.Matches($@"(?m)^\s+{command}\b", run.Out);
         Assert.Equal("", run.Error);
     }
@@ -15,6 +15,7 @@ public class ProgramTests
     [Theory]
     [InlineData("train", new[] { "CONFIG", "--preset", "--set", "--output", "--seed", "--total-timesteps", "--resume", "--threads", "--verbose" })]
     [InlineData("eval", new[] { "CHECKPOINT", "--episodes", "--seed", "--json" })]
+    [InlineData("export", new[] { "CHECKPOINT", "--output", "--format", "--force", "--json" })]
     [InlineData("checkpoints", new[] { "RUN_DIR", "--json" })]
     [InlineData("envs", new[] { "--json" })]
     [InlineData("presets", new[] { "NAME" })]

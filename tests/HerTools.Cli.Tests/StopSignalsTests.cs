@@ -26,7 +26,11 @@ public partial class StopSignalsTests
         // that way (a CI job, `cmd &`), the tool would never see the signal this test sends.
         var start = new ProcessStartInfo("env")
         {
-            ArgumentList = { "--default-signal=INT", "dotnet", tool, "train", "--preset", "point_goal", "--set", "total_timesteps=1000000", "--set", "eval.eval_freq=0", "--output", runDir },
+            ArgumentList =
+            {
+                "--default-signal=INT", "dotnet", tool, "train", "--preset", "point_goal", "--set", "total_timesteps=1000000", "--set", "eval.eval_freq=0",
+                "--output", runDir,
+            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

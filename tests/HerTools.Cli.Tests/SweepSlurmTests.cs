@@ -53,7 +53,8 @@ public sealed class SweepSlurmTests : IDisposable
     [Fact]
     public void A_requeued_task_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_run()
     {
-        string file = _dir.WriteFile("s.yaml", Tiny.Replace("total_timesteps: 400", "total_timesteps: 30000").Replace("eval.eval_freq: 200", "eval.eval_freq: 5000")
+        string file = _dir.WriteFile("s.yaml", Tiny.Replace("total_timesteps: 400", "total_timesteps: 30000").Replace("eval.eval_freq: 200",
+            "eval.eval_freq: 5000")
             .Replace("log.log_interval: 100", "log.log_interval: 500") + "\nseeds: [7]\n");
         string sweep = _dir.Combine("slurm");
         Assert.Equal(0, Cli.Run("sweep", "run", file, "--output", sweep, "--backend", "slurm").ExitCode);
@@ -108,7 +109,8 @@ public sealed class SweepSlurmTests : IDisposable
     [Fact]
     public void Stop_cancels_the_array_and_resume_finishes_it_from_the_checkpoints()
     {
-        string file = _dir.WriteFile("s.yaml", Tiny.Replace("total_timesteps: 400", "total_timesteps: 30000").Replace("log.log_interval: 100", "log.log_interval: 500")
+        string file = _dir.WriteFile("s.yaml", Tiny.Replace("total_timesteps: 400", "total_timesteps: 30000").Replace("log.log_interval: 100",
+            "log.log_interval: 500")
             + "\nseeds: [1, 2, 3]\n");
         string sweep = _dir.Combine("slurm");
         Assert.Equal(0, Cli.Run("sweep", "run", file, "--output", sweep, "--backend", "slurm").ExitCode);
@@ -151,7 +153,8 @@ public sealed class SweepSlurmTests : IDisposable
     /// <summary>The job's state as squeue prints it (PENDING, RUNNING, ...), or "" once it has left the queue.</summary>
     private static string JobState(string job)
     {
-        using var process = Process.Start(new ProcessStartInfo("squeue", ["-h", "-j", job, "-o", "%T"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var start = new ProcessStartInfo("squeue", ["-h", "-j", job, "-o", "%T"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
         string state = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
         return state;

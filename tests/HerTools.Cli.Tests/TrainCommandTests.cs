@@ -109,13 +109,6 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public void The_default_run_folder_is_named_after_the_preset_and_the_utc_time()
-    {
-        var at = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
-        Assert.Equal(Path.Combine("runs", "point_goal-20260304-030607"), Commands.TrainCommand.DefaultRunDirectory("point_goal", at));
-    }
-
-    [Fact]
     public void Train_runs_a_tiny_budget_and_prints_a_summary_of_where_everything_is()
     {
         using var dir = new TempDirectory();

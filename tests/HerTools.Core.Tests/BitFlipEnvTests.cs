@@ -260,9 +260,9 @@ public class BitFlipEnvTests
     public void ReadState_refuses_a_state_saved_with_another_n_bits()
     {
         var env = new BitFlipEnv(10);
-        var ex = Assert.Throws<HerToolsException>(() => env.ReadState(new BinaryReader(new MemoryStream(StateBytes(12, 1, 2, 0)))));
+        var ex = Assert.Throws<SavedStateException>(() => env.ReadState(new BinaryReader(new MemoryStream(StateBytes(12, 1, 2, 0)))));
         Assert.Contains("n_bits=12", ex.Message);
-        Assert.Throws<HerToolsException>(() => env.ReadState(new BinaryReader(new MemoryStream(StateBytes(10, 1UL << 10, 2, 0)))));
+        Assert.Throws<SavedStateException>(() => env.ReadState(new BinaryReader(new MemoryStream(StateBytes(10, 1UL << 10, 2, 0)))));
     }
 
     [Fact]

@@ -419,6 +419,84 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_manifest_name_with_a_trailing_newline_is_refused_in_one_line()
+    {
+        string path = SaveStep(1000);
+        var manifest = ReadManifest(path);
+        manifest["files"]![0]!["name"] = "actor.bin\n";
+        WriteManifest(path, manifest);
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointStore.Open(path));
+        Assert.Equal(CheckpointProblem.Malformed, e.Kind);
+        Assert.Contains("'actor.bin\\n'", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("NUL")]
+    [InlineData("con.bin")]
+    [InlineData("step_5\n")]
+    public void Names_that_end_in_a_newline_or_are_windows_devices_are_not_plain(string name)
+    {
+        Assert.Throws<ArgumentException>(() => _store.Save(name, Summary(5), []));
+        Assert.Throws<ArgumentException>(() => _store.Save("step_5", Summary(5), [FileOf(name, [1])]));
+    }
+
+    [Fact]
+    public void A_symbolic_link_in_place_of_a_file_is_refused_even_when_it_points_at_the_same_bytes()
+    {
+        string path = SaveStep(1000);
+        string actor = Path.Combine(path, "actor.bin"), elsewhere = Path.Combine(_run, "actor-copy.bin");
+        File.Move(actor, elsewhere);
+        File.CreateSymbolicLink(actor, elsewhere);
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointStore.Open(path));
+        Assert.Equal(CheckpointProblem.NotARegularFile, e.Kind);
+        Assert.Equal("actor.bin", e.FileName);
+        Assert.Contains("symbolic link", e.Message);
+    }
+
+    [Fact]
+    public void A_linked_checkpoint_json_is_refused()
+    {
+        string path = SaveStep(1000);
+        string manifest = Path.Combine(path, "checkpoint.json"), elsewhere = Path.Combine(_run, "manifest-copy.json");
+        File.Move(manifest, elsewhere);
+        File.CreateSymbolicLink(manifest, elsewhere);
+
+        var e = Assert.Throws<CheckpointException>(() => CheckpointStore.ReadInfo(path));
+        Assert.Equal(CheckpointProblem.NotARegularFile, e.Kind);
+        Assert.Equal("checkpoint.json", e.FileName);
+    }
+
+    [Fact]
+    public async Task A_fifo_in_place_of_a_file_or_of_checkpoint_json_is_refused_at_once_without_opening_it()
+    {
+        if (OperatingSystem.IsWindows()) return; // no FIFOs in a Windows folder
+        string path = SaveStep(1000);
+        foreach (string name in new[] { "actor.bin", "checkpoint.json" })
+        {
+            string file = Path.Combine(path, name), aside = Path.Combine(_run, name + ".aside");
+            File.Move(file, aside);
+            MakeFifo(file);
+            // Opening a FIFO for reading blocks until a writer comes: a refusal must not open it.
+            var open = Task.Run(() => Assert.Throws<CheckpointException>(() => CheckpointStore.Open(path)));
+            var e = await open.WaitAsync(TimeSpan.FromSeconds(10)); // a TimeoutException: opening it hung
+            Assert.Equal(CheckpointProblem.NotARegularFile, e.Kind);
+            Assert.Equal(name, e.FileName);
+            File.Delete(file);
+            File.Move(aside, file);
+        }
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    [Fact]
     public void A_folder_without_checkpoint_json_is_refused_and_not_listed()
     {
         SaveStep(1000);

@@ -76,8 +76,10 @@ public class EnvCheckerTests
             "step 3 of episode 1: reward 0 but ComputeReward gives -1 (achieved [3], desired [10" },
         { Fault.TerminatedDisagrees, [EnvChecker.TerminatedCheck], "step 2 of episode 1: terminated false but ComputeTerminated gives true (achieved [2]" },
         { Fault.RewardDependsOnBatchSize, [EnvChecker.BatchCheck],
-            "step 1 of episode 1: ComputeReward on all 20 played transitions at once (no infos, as the replay buffer calls it) gives 0 for this row, but -1 for the row alone" },
-        { Fault.RewardNeedsInfos, [EnvChecker.BatchCheck], "step 1 of episode 1: ComputeReward on all 20 played transitions at once (no infos, as the replay buffer calls it) gives 0 for this row, but -1 for the row alone" },
+            "step 1 of episode 1: ComputeReward on all 20 played transitions at once (no infos, as the replay buffer calls it) gives 0 for this row, but -1 " +
+            "for the row alone" },
+        { Fault.RewardNeedsInfos, [EnvChecker.BatchCheck], "step 1 of episode 1: ComputeReward on all 20 played transitions at once (no infos, as the replay " +
+            "buffer calls it) gives 0 for this row, but -1 for the row alone" },
         { Fault.ResetIgnoresSeed, [EnvChecker.DeterminismCheck], "episode 1: two Reset(seed 0) calls differ: observation [0] vs [1]" },
         { Fault.StepNotRepeatable, [EnvChecker.DeterminismCheck],
             "step 1 of episode 1: replaying the same actions after Reset(seed 0) differs: observation [1] vs [0.5] (first run, then replay)" },
@@ -156,7 +158,8 @@ public class EnvCheckerTests
         var report = EnvChecker.Check(new ClockTruncatedPointGoal());
         Assert.Equal([EnvChecker.BatchCheck], report.Violations.Select(v => v.Check).Distinct());
         Assert.Equal(
-            "step 50 of episode 1: ComputeTruncated on all 250 played transitions at once (no infos, as the replay buffer calls it) gives false for this row, but true for the row alone",
+            "step 50 of episode 1: ComputeTruncated on all 250 played transitions at once (no infos, as the replay buffer calls it) gives false for this " +
+            "row, but true for the row alone",
             report.Violations[0].Message);
     }
 

@@ -369,7 +369,8 @@ public class EnvRegistryTests
         public int MaxEpisodeSteps => 3;
         public GoalObservation Reset(ulong? seed = null) => throw new NotSupportedException();
         public StepResult Step(ReadOnlySpan<float> action) => throw new NotSupportedException();
-        public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) => throw new NotSupportedException();
+        public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards) =>
+            throw new NotSupportedException();
         public void WriteState(BinaryWriter writer) => throw new NotSupportedException();
         public void ReadState(BinaryReader reader) => throw new NotSupportedException();
     }

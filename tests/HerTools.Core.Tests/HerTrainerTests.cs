@@ -1,3 +1,4 @@
+using HerTools.Core.Runs;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
@@ -73,7 +74,8 @@ public class HerTrainerTests : IDisposable
     }
 
     private static readonly EnvSpec WithoutTermination = new("PointGoalWithoutTermination-test",
-        "PointGoal-v0 that terminates on success, without IComputesTerminated", [], PointGoalEnv.DefaultMaxEpisodeSteps, _ => new PointGoalWithoutTermination());
+        "PointGoal-v0 that terminates on success, without IComputesTerminated", [], PointGoalEnv.DefaultMaxEpisodeSteps, _ =>
+            new PointGoalWithoutTermination());
 
     [Fact]
     public void An_environment_that_terminates_without_ComputeTerminated_is_warned_about_once()
@@ -100,7 +102,7 @@ public class HerTrainerTests : IDisposable
         var config = SmallPointGoal("total_timesteps=100", "log.log_interval=50");
         HerTrainer.TrainHer(config, RunDir("once"));
         string before = File.ReadAllText(RunFiles.ProgressPath(RunDir("once")));
-        var e = Assert.Throws<HerToolsException>(() => HerTrainer.TrainHer(config, RunDir("once")));
+        var e = Assert.Throws<RunFolderInUseException>(() => HerTrainer.TrainHer(config, RunDir("once")));
         Assert.Contains("already holds a run", e.Message);
         Assert.Equal(before, File.ReadAllText(RunFiles.ProgressPath(RunDir("once"))));
     }

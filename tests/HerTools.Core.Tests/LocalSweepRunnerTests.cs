@@ -95,7 +95,8 @@ public sealed class LocalSweepRunnerTests : IDisposable
     public async Task Cancelling_stops_the_runs_at_a_checkpoint_and_running_again_continues_them_exactly()
     {
         // A budget long enough (seconds) that the watcher's stop, polled every 5 ms, lands mid-run even on a busy machine.
-        string yaml = Tiny.Replace("total_timesteps: 400", "total_timesteps: 4000") + "\ngrid:\n  her.her_ratio: [0.8]\nseeds: [1, 2, 3]\nlocal: {throttle: 2}\n";
+        string yaml = Tiny.Replace("total_timesteps: 400",
+            "total_timesteps: 4000") + "\ngrid:\n  her.her_ratio: [0.8]\nseeds: [1, 2, 3]\nlocal: {throttle: 2}\n";
         var folder = Create(yaml);
         using var stop = new CancellationTokenSource();
         using var sweepEnded = new CancellationTokenSource();

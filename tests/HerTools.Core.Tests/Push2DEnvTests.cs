@@ -286,7 +286,8 @@ public class Push2DEnvTests
             if (!reset && env.ElapsedSteps >= 50)
             {
                 var o = env.Reset();
-                trace.Add("reset " + string.Join(' ', o.Observation.Select(v => v.ToString("R"))) + " " + string.Join(' ', o.DesiredGoal.Select(v => v.ToString("R"))));
+                trace.Add("reset " + string.Join(' ', o.Observation.Select(v => v.ToString("R")))
+                    + " " + string.Join(' ', o.DesiredGoal.Select(v => v.ToString("R"))));
                 reset = true;
             }
             var s = env.Step(a);
@@ -316,7 +317,8 @@ public class Push2DEnvTests
     [Fact]
     public void The_registry_makes_it_with_its_options()
     {
-        var env = Assert.IsType<Push2DEnv>(EnvRegistry.Make("Push2D-v0", new Dictionary<string, object?> { ["terminate_on_success"] = true, ["max_episode_steps"] = 20L }));
+        var options = new Dictionary<string, object?> { ["terminate_on_success"] = true, ["max_episode_steps"] = 20L };
+        var env = Assert.IsType<Push2DEnv>(EnvRegistry.Make("Push2D-v0", options));
         Assert.True(env.TerminateOnSuccess);
         Assert.Equal(20, env.MaxEpisodeSteps);
         Assert.Empty(EnvChecker.Check(new Push2DEnv(), episodes: 3).Violations);

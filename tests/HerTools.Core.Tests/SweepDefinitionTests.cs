@@ -81,7 +81,8 @@ public sealed class SweepDefinitionTests : IDisposable
         Assert.Equal("r1000-batch_size=1001-seed=0", many[1000].RunId);
 
         string strategies = "[future, final]";
-        var longOne = Load($"preset: point_goal\ngrid:\n  her.goal_selection_strategy: {strategies}\n  ddpg.activation: [leaky_relu]\n  ddpg.train_freq_unit: [episode]\n  ddpg.action_noise: [ornstein_uhlenbeck]\n  ddpg.hidden_sizes: [[256, 256, 256]]\n").Expand();
+        var longOne = Load($"preset: point_goal\ngrid:\n  her.goal_selection_strategy: {strategies}\n  ddpg.activation: [leaky_relu]\n  " +
+            $"ddpg.train_freq_unit: [episode]\n  ddpg.action_noise: [ornstein_uhlenbeck]\n  ddpg.hidden_sizes: [[256, 256, 256]]\n").Expand();
         Assert.All(longOne, r => Assert.True(r.RunId.Length <= 85, r.RunId));
         Assert.Matches("^r000-goal_selection_strategy=future-activation=leaky_relu-.*-[0-9a-f]{8}$", longOne[0].RunId);
         Assert.NotEqual(longOne[0].RunId[^8..], longOne[1].RunId[^8..]);

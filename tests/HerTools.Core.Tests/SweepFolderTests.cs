@@ -1,3 +1,4 @@
+using HerTools.Core.Runs;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
@@ -88,7 +89,10 @@ public sealed class SweepFolderTests : IDisposable
         string running = Directory.CreateDirectory(folder.RunDirectory(folder.Runs[1])).FullName;
         using (var progress = new CsvLog<ProgressRow>(RunFiles.ProgressPath(running)))
             progress.Append(new ProgressRow { RunId = "r001", Seed = 2, Timesteps = 100, WallTimeSeconds = 1.0 });
-        new SweepRunRecord { State = SweepRunState.Running, Host = Environment.MachineName, Pid = Environment.ProcessId, StartedUtc = DateTimeOffset.UtcNow, Attempts = 1 }.Write(running);
+        new SweepRunRecord
+        {
+            State = SweepRunState.Running, Host = Environment.MachineName, Pid = Environment.ProcessId, StartedUtc = DateTimeOffset.UtcNow, Attempts = 1,
+        }.Write(running);
 
         var statuses = folder.Collect();
         string expected = """
@@ -128,7 +132,8 @@ public sealed class SweepFolderTests : IDisposable
     {
         var folder = CreateRatioSweep();
         var run = folder.Runs[1];
-        new SweepRunRecord { State = SweepRunState.Running, Host = "node7", Pid = 5, SlurmJobId = "78", SlurmArrayJobId = "77", SlurmArrayTaskId = 1 }.Write(folder.RunDirectory(run));
+        new SweepRunRecord { State = SweepRunState.Running, Host = "node7", Pid = 5, SlurmJobId = "78", SlurmArrayJobId = "77", SlurmArrayTaskId = 1 }
+            .Write(folder.RunDirectory(run));
 
         Assert.Equal(SweepRunState.Running, folder.ReadRunStatus(run, queue: null).State);
         var queued = folder.ReadRunStatus(run, new Dictionary<int, SlurmTaskState> { [1] = new(1, "77_1", "RUNNING") });
@@ -145,7 +150,8 @@ public sealed class SweepFolderTests : IDisposable
         new SweepRunRecord { State = SweepRunState.Done }.Write(folder.RunDirectory(folder.Runs[0]));
 
         var again = SweepFolder.Create(SweepLoader.LoadFile(_files.Write("same.yaml",
-            "# the same sweep, run on Slurm this time\npreset: point_goal\ngrid:\n  her.her_ratio: [0.5, 1.5]\nseeds: [1, 2]\nsuccess_threshold: 0.5\nbackend: slurm\n")), SweepDir);
+            "# the same sweep, run on Slurm this time\npreset: point_goal\ngrid:\n  her.her_ratio: [0.5, 1.5]\nseeds: [1, 2]\nsuccess_threshold: " +
+            "0.5\nbackend: slurm\n")), SweepDir);
         Assert.Equal(SweepRunState.Done, again.ReadRunStatus(again.Runs[0]).State);
         Assert.Equal(SweepBackend.Slurm, SweepFolder.Open(SweepDir).Definition.Backend);
 
@@ -202,19 +208,42 @@ public sealed class SweepFolderTests : IDisposable
         Assert.Contains("not a sweep folder", Assert.Throws<SweepException>(() => SweepFolder.Open(empty)).Message);
     }
 
+    // Runs that train in a second or two.
+    private SweepFolder CreateTinySweep() => SweepFolder.Create(SweepLoader.LoadFile(_files.Write("tiny.yaml",
+        "preset: point_goal\nset:\n  total_timesteps: 200\n  ddpg.learning_starts: 100\n  eval.eval_freq: 100\n" +
+        "  eval.n_eval_episodes: 2\n  log.log_interval: 100\n" +
+        "grid:\n  her.her_ratio: [0.5]\nseeds: [1, 2, 3]\n")), SweepDir);
+
     [Fact]
-    public void A_task_refuses_a_run_another_live_process_here_is_training()
+    public void A_task_refuses_a_run_another_writer_holds_and_leaves_its_status_alone()
     {
-        var folder = CreateRatioSweep();
-        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30"))!;
-        try
+        var folder = CreateTinySweep();
+        string runDir = folder.RunDirectory(folder.Runs[0]);
+        var theirs = new SweepRunRecord { State = SweepRunState.Running, Host = "elsewhere", Pid = 4242, StartedUtc = DateTimeOffset.UtcNow };
+        theirs.Write(runDir);
+        using (RunLock.Acquire(runDir))
         {
-            new SweepRunRecord { State = SweepRunState.Running, Host = Environment.MachineName, Pid = other.Id, StartedUtc = DateTimeOffset.UtcNow }
-                .Write(folder.RunDirectory(folder.Runs[0]));
-            var e = Assert.Throws<SweepException>(() => SweepTask.Run(SweepDir, 0));
-            Assert.Contains($"process {other.Id} on {Environment.MachineName} is training this run", e.Message);
-            Assert.Equal(other.Id, SweepRunRecord.Read(folder.RunDirectory(folder.Runs[0]))!.Pid);
+            var e = Assert.Throws<RunLockedException>(() => SweepTask.Run(SweepDir, 0));
+            Assert.Contains($"process {Environment.ProcessId} on {Environment.MachineName}", e.Message);
+            Assert.Equal(4242, SweepRunRecord.Read(runDir)!.Pid);
         }
-        finally { other.Kill(); }
+        // Released, the run is the task's to train.
+        Assert.Equal(SweepRunState.Done, SweepTask.Run(SweepDir, 0).State);
+    }
+
+    [Fact]
+    public void An_unreadable_status_json_affects_only_its_run()
+    {
+        var folder = CreateTinySweep();
+        string broken = folder.RunDirectory(folder.Runs[1]);
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, SweepRunRecord.FileName), ""); // what a power loss can leave
+
+        var statuses = SweepFolder.Open(SweepDir).Collect();
+
+        Assert.Equal(SweepRunState.Stopped, statuses[1].State);
+        Assert.Contains("status.json", statuses[1].Error);
+        Assert.All(statuses.Where(s => s.Index != 1), s => Assert.Equal(SweepRunState.Pending, s.State));
+        Assert.Equal(SweepRunState.Done, SweepTask.Run(SweepDir, 1).State);
     }
 }

@@ -47,13 +47,18 @@ public sealed class SweepLoaderTests : IDisposable
         Assert.Equal(["0.0", "0.8"], d.Grid[0].Values);
         Assert.Equal(3, d.Random!.Samples);
         Assert.Equal(42UL, d.Random.Seed);
-        Assert.Equal(new SweepParameter("ddpg.actor_lr", SweepDistribution.LogUniform, [], 0.0001, 0.01) with { Choices = d.Random.Parameters[0].Choices }, d.Random.Parameters[0]);
+        Assert.Equal(new SweepParameter("ddpg.actor_lr", SweepDistribution.LogUniform, [], 0.0001, 0.01) with { Choices = d.Random.Parameters[0].Choices },
+            d.Random.Parameters[0]);
         Assert.Empty(d.Random.Parameters[0].Choices); // records compare arrays by reference: the line above cannot see them
         Assert.Equal((SweepDistribution.Int, 16.0, 64.0), (d.Random.Parameters[1].Distribution, d.Random.Parameters[1].Low, d.Random.Parameters[1].High));
         Assert.Equal([1UL, 2UL], d.Seeds);
         Assert.Equal(SweepBackend.Slurm, d.Backend);
         Assert.Equal(2, d.Local.Throttle);
-        Assert.Equal(new SlurmSweepOptions { Partition = "debug", CpusPerTask = 2, Mem = "2G", Time = "00:30:00", MaxConcurrent = 4, SignalSeconds = 60, SbatchArgs = d.Slurm.SbatchArgs }, d.Slurm);
+        var expected = new SlurmSweepOptions
+        {
+            Partition = "debug", CpusPerTask = 2, Mem = "2G", Time = "00:30:00", MaxConcurrent = 4, SignalSeconds = 60, SbatchArgs = d.Slurm.SbatchArgs,
+        };
+        Assert.Equal(expected, d.Slurm);
         Assert.Equal(["--qos=short"], d.Slurm.SbatchArgs);
         Assert.Equal(0.75, d.SuccessThreshold);
         Assert.Equal(["her.her_ratio", "her.goal_selection_strategy", "ddpg.actor_lr", "ddpg.batch_size"], d.SearchKeys);
@@ -97,8 +102,10 @@ public sealed class SweepLoaderTests : IDisposable
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.actor_lr: {loguniform: [0, 0.01]}\n", "random.ddpg.actor_lr", 4, "needs 0 < lo")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.tau: {uniform: [0.5, 0.1]}\n", "random.ddpg.tau", 4, "needs lo < hi")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.tau: {normal: [0.5, 0.1]}\n", "random.ddpg.tau", 4, "unknown distribution 'normal'")]
-    [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [64, 1.5]}\n", "random.ddpg.batch_size", 4, "expected an integer, got '1.5'")]
-    [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [0, 3000000000]}\n", "random.ddpg.batch_size", 4, "at most 2^31 - 1 apart")]
+    [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [64, 1.5]}\n", "random.ddpg.batch_size", 4,
+        "expected an integer, got '1.5'")]
+    [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: {int: [0, 3000000000]}\n", "random.ddpg.batch_size", 4,
+        "at most 2^31 - 1 apart")]
     [InlineData("preset: point_goal\nrandom:\n  samples: 2\n  ddpg.batch_size: 64\n", "random.ddpg.batch_size", 4, "expected one distribution")]
     [InlineData("preset: point_goal\nseeds: [1, 2, 1]\n", "seeds", 2, "seed 1 appears twice")]
     [InlineData("preset: point_goal\nseeds: [one]\n", "seeds", 2, "expected a non-negative integer, got 'one'")]
@@ -156,7 +163,8 @@ public sealed class SweepLoaderTests : IDisposable
     [Fact]
     public void Random_draws_are_the_same_for_the_same_file_and_differ_for_another_seed()
     {
-        const string yaml = "preset: point_goal\nrandom:\n  samples: 5\n  ddpg.tau: {uniform: [0.01, 0.1]}\n  her.goal_selection_strategy: {choice: [future, final, episode]}\n";
+        const string yaml = "preset: point_goal\nrandom:\n  samples: 5\n  ddpg.tau: {uniform: [0.01, 0.1]}\n  her.goal_selection_strategy: {choice: [future, " +
+            "final, episode]}\n";
         var first = Load(yaml).Expand();
         var again = Load(yaml).Expand();
         Assert.Equal(first.Select(r => (r.RunId, string.Join(";", r.Point.Select(p => p.Text)))),
@@ -165,7 +173,8 @@ public sealed class SweepLoaderTests : IDisposable
         var withSeed = Load(yaml.Replace("samples: 5\n", "samples: 5\n  seed: 7\n")).Expand();
         var withOtherSeed = Load(yaml.Replace("samples: 5\n", "samples: 5\n  seed: 8\n")).Expand();
         Assert.NotEqual(withSeed.Select(r => r.Point[0].Value), withOtherSeed.Select(r => r.Point[0].Value));
-        Assert.Equal(withSeed.Select(r => r.Point[0].Value), Load(yaml.Replace("samples: 5\n", "samples: 5\n  seed: 7\n")).Expand().Select(r => r.Point[0].Value));
+        Assert.Equal(withSeed.Select(r => r.Point[0].Value), Load(yaml.Replace("samples: 5\n",
+            "samples: 5\n  seed: 7\n")).Expand().Select(r => r.Point[0].Value));
     }
 
     [Fact]

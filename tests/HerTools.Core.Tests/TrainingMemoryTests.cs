@@ -18,7 +18,8 @@ public class TrainingMemoryTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    /// <summary>Tensors alive on this thread: TorchSharp counts creations and disposals per thread, so tests running beside this one do not disturb it.</summary>
+    /// <summary>Tensors alive on this thread: TorchSharp counts creations and disposals per thread, so tests running beside this one do not disturb
+    /// it.</summary>
     private static long LiveTensors() => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
     [Theory]

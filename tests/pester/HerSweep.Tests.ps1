@@ -129,6 +129,17 @@ Describe 'Get-HerSweep' {
     It 'takes sweep folders from the pipeline' {
         @($folder, $folder | Get-HerSweep).Count | Should -Be 8
     }
+
+    It 'answers through the engine call her-tools sweep status makes, which rebuilds sweep.csv' {
+        $summary = Join-Path $folder 'sweep.csv'
+        Remove-Item $summary
+
+        $runs = Get-HerSweep $folder
+
+        $summary | Should -Exist
+        @(Import-Csv $summary).Count | Should -Be 4
+        [HerTools.Core.Sweeps.SweepRunner]::Status([HerTools.Core.Sweeps.SweepFolder]::Open($folder)).State | Should -Be $runs.State
+    }
 }
 
 Describe 'Resume-HerSweep' {

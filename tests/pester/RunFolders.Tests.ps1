@@ -78,6 +78,32 @@ Describe 'Get-HerCheckpoint' {
         }
     }
 
+    Context 'with -Verify' {
+        It 'returns every checkpoint of an intact run, each file checked' {
+            $verified = Get-HerCheckpoint -Path $shared.RunDirectory -Verify
+
+            $verified.Path | Should -Be (Get-HerCheckpoint -Path $shared.RunDirectory).Path
+        }
+
+        It 'writes an InvalidCheckpoint error naming the file for a checkpoint whose file no longer matches, and the others still' {
+            $copy = Join-Path $TestDrive 'verify-damaged'
+            Copy-Item -Recurse $shared.RunDirectory $copy
+            $damaged = Join-Path $copy 'checkpoints' (Split-Path -Leaf $shared.LastCheckpoint) 'state.bin'
+            $bytes = [IO.File]::ReadAllBytes($damaged)
+            $bytes[20] = $bytes[20] -bxor 1
+            [IO.File]::WriteAllBytes($damaged, $bytes)
+
+            $verified = Get-HerCheckpoint -Path $copy -Verify -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            @($problems).Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCheckpoint,*'
+            $problems[0].Exception.FileName | Should -Be 'state.bin'
+            $problems[0].Exception.Message | Should -BeLike "*$damaged*"
+            $verified.Path | Should -Not -Contain (Split-Path -Parent $damaged)
+            @($verified).Count | Should -Be (@(Get-HerCheckpoint -Path $copy).Count - 1)
+        }
+    }
+
     Context 'with bad input' {
         It 'stops with PathNotFound for a run folder that does not exist' {
             $missing = Join-Path $TestDrive 'no-run'
@@ -202,6 +228,52 @@ Describe 'Invoke-HerEval' {
 
     It 'declares HerEvaluation as its output type' {
         (Get-Command Invoke-HerEval).OutputType.Type | Should -Be ([HerTools.PowerShell.HerEvaluation])
+    }
+}
+
+Describe 'Export-HerPolicy' {
+    Context 'exporting the shared run''s latest checkpoint' {
+        BeforeAll {
+            $htp = Join-Path $TestDrive 'export/policy.htp'
+            $exported = Export-HerPolicy -Path $shared.RunDirectory -OutputPath $htp
+        }
+
+        It 'returns the export, from the latest checkpoint' {
+            $exported | Should -BeOfType ([HerTools.Core.Training.PolicyExportResult])
+            $exported.CheckpointPath | Should -Be (Get-HerCheckpoint $shared.RunDirectory -Latest).Path
+            $exported.EnvironmentId | Should -Be 'PointGoal-v0'
+            $exported.Bytes | Should -Be (Get-Item $htp).Length
+        }
+
+        It 'writes a policy the HerTools.Policy library loads and acts with' {
+            $policy = [HerTools.Policy.GoalPolicy]::Load($htp)
+            $action = $policy.Act([float[]]@(0.1, -0.2), [float[]]@(0.1), [float[]]@(0.5))
+            $action.Count | Should -Be 1
+            $action[0] | Should -BeGreaterOrEqual -1
+            $action[0] | Should -BeLessOrEqual 1
+        }
+    }
+
+    Context 'with -WhatIf, an existing file and -Format Onnx' {
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $TestDrive 'whatif.htp'
+            Export-HerPolicy $shared.RunDirectory -OutputPath $path -WhatIf
+            $path | Should -Not -Exist
+        }
+
+        It 'refuses to replace a file without -Force, and replaces it with -Force' {
+            $path = Join-Path $TestDrive 'taken.onnx'
+            Set-Content -Path $path -Value 'keep'
+            { Export-HerPolicy $shared.RunDirectory -OutputPath $path -Format Onnx -ErrorAction Stop } | Should -Throw '*already exists*'
+            Get-Content $path | Should -Be 'keep'
+            $result = Export-HerPolicy $shared.RunDirectory -OutputPath $path -Format Onnx -Force
+            $result.Format | Should -Be 'Onnx'
+            (Get-Item $path).Length | Should -BeGreaterThan 1000
+        }
+    }
+
+    It 'declares PolicyExportResult as its output type' {
+        (Get-Command Export-HerPolicy).OutputType.Name | Should -Be 'HerTools.Core.Training.PolicyExportResult'
     }
 }
 

@@ -15,7 +15,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $repositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    $script:repositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:Version = (& dotnet msbuild (Join-Path $repositoryRoot 'src/HerTools.Cli') -getProperty:Version -nologo | Out-String).Trim()
     $script:Folder = $env:HERTOOLS_TOOL_PACKAGES
     if (-not $Folder) {
@@ -154,11 +154,14 @@ Describe 'the her-tools.linux-x64 package' {
         $script:Native = Read-Entry $Package 'tools/net10.0/linux-x64/libLibTorchSharp.so'
     }
 
-    It 'ships libLibTorchSharp.so with its GLIBCXX_3.4.32 need marked weak and its size unchanged' {
-        # vna_flags of that need sits at file offset 0x3fa34 in TorchSharp 0.107.0's library (readelf -S -V):
-        # 0 in the package cache, VER_FLG_WEAK (2) once patched.
-        $Native.Length | Should -Be 2399008
-        $Native[0x3fa34] | Should -Be 2
+    It 'ships libLibTorchSharp.so with its GLIBCXX_3.4.32 need marked weak' {
+        # The build's own patcher (its tests check where it finds the need) finds nothing left to patch in the
+        # packed copy; no offset or size of one TorchSharp build is written here.
+        Add-Type -Path (Join-Path $repositoryRoot 'src/HerTools.Build/bin/Release/HerTools.Build.dll')
+        $copy = Join-Path $TestDrive 'libLibTorchSharp.so'
+        [System.IO.File]::WriteAllBytes($copy, $Native)
+
+        [HerTools.Build.ElfVersionNeedPatcher]::PatchFile($copy) | Should -Be 'AlreadyWeak'
     }
 
     It 'is no larger than the single all-in-one package it replaces (136,082,204 bytes at 0.1.0)' {

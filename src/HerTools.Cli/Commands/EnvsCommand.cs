@@ -8,7 +8,7 @@ namespace HerTools.Cli.Commands;
 /// <summary><c>her-tools envs [--json]</c>: the registered goal environments and their options (<c>env.&lt;option&gt;</c> config keys).</summary>
 internal sealed class EnvsCommand : Command
 {
-    private readonly Option<bool> _json = new("--json") { Description = "Print the environments as JSON (camelCase) instead of text." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the environments as JSON (snake_case keys) instead of text." };
 
     public EnvsCommand(CliContext context) : base("envs", "List the goal environments (env.id) and the options each takes (env.<option>).")
     {

@@ -25,12 +25,13 @@ internal sealed class EvalCommand : Command
 
     private readonly Option<ulong?> _seed = new("--seed")
     {
-        Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations used.",
+        Description = "Reset seed of the first episode; episode i uses seed + i. Default: the run's eval.eval_seed, the episodes its training evaluations " +
+            "used.",
         HelpName = "N",
         CustomParser = NumberParsing.Optional<ulong>(),
     };
 
-    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (camelCase) instead of text." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON (snake_case keys) instead of text." };
 
     public EvalCommand(CliContext context) : base("eval", "Evaluate a checkpoint's policy (no exploration noise) over fixed-seed episodes.")
     {
@@ -44,7 +45,8 @@ internal sealed class EvalCommand : Command
     private static int Run(CliContext context, string checkpoint, int episodes, ulong? seed, bool json)
     {
         string path = CheckpointArgument.Resolve(checkpoint);
-        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed);
+        // Ctrl+C or SIGTERM stops between episodes (exit code 130); a second signal ends the process at once.
+        EvaluationResult result = Evaluator.EvaluateCheckpoint(path, episodes, seed, cancellationToken: context.Stop);
         if (json)
         {
             CliJson.Write(context.Out, result);

@@ -32,6 +32,7 @@ internal sealed class PlotCommand : Command
         var curves = new List<LearningCurve>();
         foreach (string runDirectory in runDirectories)
         {
+            context.Stop.ThrowIfCancellationRequested(); // many long logs take a while: Ctrl+C stops between them
             if (!Directory.Exists(runDirectory)) throw new UsageException($"run folder not found: {runDirectory}");
             var curve = LearningCurve.FromRunDirectory(runDirectory);
             if (curve.Evaluations.Count == 0)
@@ -40,6 +41,7 @@ internal sealed class PlotCommand : Command
                 curves.Add(curve);
         }
         if (curves.Count == 0) throw new UsageException("none of the run folders has an evaluation to plot");
+        context.Stop.ThrowIfCancellationRequested();
         LearningCurvePlot.SavePng(curves, pngPath);
         context.Out.WriteLine($"Wrote {pngPath} ({curves.Count} run{(curves.Count == 1 ? "" : "s")}).");
         return ExitCodes.Success;

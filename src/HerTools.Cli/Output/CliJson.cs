@@ -4,15 +4,16 @@ using System.Text.Json.Serialization;
 
 namespace HerTools.Cli.Output;
 
-/// <summary>The <c>--json</c> format: the engine's records as camelCase JSON, enums as camelCase strings,
-/// indented, one document per command. Member names follow the records, so the shape only changes when they do.</summary>
+/// <summary>The <c>--json</c> format: the engine's records as snake_case JSON (the spelling of the CSV columns and the
+/// config keys, so <c>jq</c> users learn one), enums as snake_case strings, indented, one document per command.
+/// Member names follow the records, so the shape only changes when they do.</summary>
 internal static class CliJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         // A diverged metric must still print rather than throw.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         // Printed for people and scripts, never embedded in HTML: keep '>' and non-ASCII readable.

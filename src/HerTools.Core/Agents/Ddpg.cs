@@ -1,5 +1,6 @@
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ namespace HerTools.Core.Agents;
 /// in again every update, which cost about 10% of an update on two threads.
 /// </para>
 /// </summary>
-public sealed class Ddpg : ILearner
+public sealed class Ddpg : ILearner, IActingStateSource
 {
     private const string StateHeader = "HerTools.Ddpg";
     private const int StateVersion = 1;
@@ -98,7 +99,8 @@ public sealed class Ddpg : ILearner
     public int ObservationSize { get; }
     public int GoalSize { get; }
     public int ActionSize { get; }
-    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the rows).</summary>
+    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the
+    /// rows).</summary>
     public int InputSize => ObservationSize + GoalSize;
 
     /// <summary>Statistics of the observation part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
@@ -109,6 +111,10 @@ public sealed class Ddpg : ILearner
 
     /// <summary>Gradient updates done so far (saved and loaded with the state).</summary>
     public long UpdateCount => _criticOptimizer.Steps;
+
+    /// <summary>Changes whenever the actor's weights or the normalisers may have changed (update, normaliser update, load):
+    /// a managed copy of the policy (<see cref="ActingPolicy"/>) refreshes itself when it sees a new value.</summary>
+    internal long ActingStateVersion { get; private set; }
 
     /// <summary>The online networks and their targets, for inspection and tests; <see cref="Update"/> and <see cref="UpdateTargets"/> change them.</summary>
     public Mlp Actor => _actor;
@@ -140,6 +146,7 @@ public sealed class Ddpg : ILearner
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureThreadCount();
+        ActingStateVersion++;
         using var scope = torch.NewDisposeScope();
         var b = _inputs.Stage(batch);
 
@@ -197,7 +204,11 @@ public sealed class Ddpg : ILearner
     /// that is with HER's relabeled goals, so the goal statistics cover the goals the networks are trained on.
     /// Does nothing when normalisation is off.
     /// </summary>
-    public void UpdateNormalizers(ReplayBatch batch) => _inputs.UpdateNormalizers(batch);
+    public void UpdateNormalizers(ReplayBatch batch)
+    {
+        ActingStateVersion++;
+        _inputs.UpdateNormalizers(batch);
+    }
 
     /// <summary>True when no parameter of the four networks is NaN or infinite.</summary>
     public bool WeightsAreFinite()
@@ -225,22 +236,51 @@ public sealed class Ddpg : ILearner
         _inputs.WriteState(writer);
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote; the networks' sizes and activation must match this learner's.</summary>
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote; the networks' sizes and activation must match this learner's. Every
+    /// value is checked against what training can produce (finite; Adam's moments consistent; no parameter further
+    /// from 0 than its initial bound of 1 plus <see cref="FlatAdam.MaxStepPerLearningRate"/> learning rates per
+    /// step taken), so a file that loads also trains; anything else is refused with a
+    /// <see cref="SavedStateException"/> naming the field.
+    /// </summary>
     public void Load(BinaryReader reader)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string header = reader.ReadString();
-        if (header != StateHeader) throw new HerToolsException($"not a saved DDPG learner (header '{header}')");
-        int version = reader.ReadInt32();
-        if (version != StateVersion) throw new HerToolsException($"saved DDPG learner has format version {version}, this build reads {StateVersion}");
-        string layout = reader.ReadString();
-        if (layout != Layout()) throw new HerToolsException($"saved DDPG learner has networks {layout}, this one has {Layout()}");
+        ActingStateVersion++;
+        SavedLearner.ReadPreamble(reader, "DDPG", StateHeader, StateVersion, Layout());
         string[] names = ["actor", "critic", "actor target", "critic target"];
         var networks = (Mlp[])[_actor, _critic, _actorTarget, _criticTarget];
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
-        _actorOptimizer.Load(reader);
-        _criticOptimizer.Load(reader);
+        _actorOptimizer.Load(reader, "actor");
+        _criticOptimizer.Load(reader, "critic");
+        if (_actorOptimizer.Steps != _criticOptimizer.Steps)
+            throw new SavedStateException("actor Adam steps",
+                $"{_actorOptimizer.Steps}, but the critic's are {_criticOptimizer.Steps}: every update steps both");
         _inputs.ReadState(reader);
+        for (int i = 0; i < networks.Length; i++)
+            SavedLearner.CheckReachable(networks[i], names[i] + " parameters", i % 2 == 0 ? _actorOptimizer : _criticOptimizer);
+    }
+
+    /// <summary>
+    /// The actor as it acts now, with no learning state: its weights, the normalisers' current statistics and the
+    /// action scaling, copied into a new <see cref="PolicyModel"/> that <see cref="GoalPolicy"/> computes without TorchSharp.
+    /// </summary>
+    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="Her"/> builds the rows).</param>
+    /// <param name="algorithm">Recorded in the model, for its reader.</param>
+    /// <param name="environmentId">Recorded in the model, for its reader.</param>
+    public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _inputs.ExportActor(_actor, _hiddenSizes, Options.Activation, relativeGoals, algorithm, environmentId);
+    }
+
+    long IActingStateSource.ActingStateVersion => ActingStateVersion;
+
+    /// <summary>Copies the actor's current weights and the normalisers' statistics into <paramref name="model"/>, made by <see cref="ExportPolicy"/>.</summary>
+    void IActingStateSource.CopyActingStateTo(PolicyModel model)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _inputs.CopyActorTo(_actor, model);
     }
 
     public void Dispose()

@@ -63,14 +63,18 @@ public sealed record DdpgOptions
     public void Validate()
     {
         if (HiddenSizes is null || HiddenSizes.Length == 0) throw new ArgumentException("HiddenSizes needs at least one layer", nameof(HiddenSizes));
-        if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException($"HiddenSizes must all be positive, got [{string.Join(", ", HiddenSizes)}]", nameof(HiddenSizes));
-        if (!Mlp.ActivationNames.Contains(Activation)) throw new ArgumentException($"Activation '{Activation}' is not one of {string.Join(", ", Mlp.ActivationNames)}", nameof(Activation));
+        if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException($"HiddenSizes must all be positive, got [{string.Join(", ", HiddenSizes)}]",
+            nameof(HiddenSizes));
+        if (!Mlp.ActivationNames.Contains(Activation)) throw new ArgumentException($"Activation '{Activation}' is not one of " +
+            $"{string.Join(", ", Mlp.ActivationNames)}", nameof(Activation));
         if (!(ActorLearningRate > 0)) throw new ArgumentException($"ActorLearningRate must be positive, got {ActorLearningRate}", nameof(ActorLearningRate));
-        if (!(CriticLearningRate > 0)) throw new ArgumentException($"CriticLearningRate must be positive, got {CriticLearningRate}", nameof(CriticLearningRate));
+        if (!(CriticLearningRate > 0)) throw new ArgumentException($"CriticLearningRate must be positive, got {CriticLearningRate}",
+            nameof(CriticLearningRate));
         if (!(Tau > 0 && Tau <= 1)) throw new ArgumentException($"Tau must be in (0, 1], got {Tau}", nameof(Tau));
         if (!(Gamma >= 0 && Gamma < 1)) throw new ArgumentException($"Gamma must be in [0, 1), got {Gamma}", nameof(Gamma));
         if (!(ActionL2 >= 0)) throw new ArgumentException($"ActionL2 must not be negative, got {ActionL2}", nameof(ActionL2));
-        if (!(NormalizerClipRange > 0)) throw new ArgumentException($"NormalizerClipRange must be positive, got {NormalizerClipRange}", nameof(NormalizerClipRange));
+        if (!(NormalizerClipRange > 0)) throw new ArgumentException($"NormalizerClipRange must be positive, got {NormalizerClipRange}",
+            nameof(NormalizerClipRange));
         if (!(NormalizerEpsilon > 0)) throw new ArgumentException($"NormalizerEpsilon must be positive, got {NormalizerEpsilon}", nameof(NormalizerEpsilon));
         if (Threads < 0) throw new ArgumentException($"Threads must be 0 (leave as is) or positive, got {Threads}", nameof(Threads));
     }

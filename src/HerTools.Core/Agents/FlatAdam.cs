@@ -60,12 +60,32 @@ internal sealed class FlatAdam : IDisposable
         TensorIo.WriteFloats(writer, _expAvgSq);
     }
 
-    public void Load(BinaryReader reader)
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote, refusing moments no run of Adam produces: the second moment is never
+    /// negative, and the first is bounded by it. By Cauchy-Schwarz over the two exponential averages of the same
+    /// gradients, |m| &lt;= (1 - b1) / sqrt((1 - b2)(1 - b1^2/b2)) sqrt(v) = 7.27 sqrt(v) for b1 = 0.9, b2 = 0.999;
+    /// so a step moves a parameter by at most <see cref="MaxStepPerLearningRate"/> times the learning rate.
+    /// </summary>
+    public void Load(BinaryReader reader, string name = "optimizer")
     {
-        Steps = reader.ReadInt64();
-        TensorIo.ReadFloats(reader, _expAvg, "Adam first moment");
-        TensorIo.ReadFloats(reader, _expAvgSq, "Adam second moment");
+        Steps = SavedStateException.ReadInt64(reader, $"{name} Adam steps", 0, MaxSteps);
+        TensorIo.ReadFloats(reader, _expAvg, $"{name} Adam first moment");
+        TensorIo.ReadFloats(reader, _expAvgSq, $"{name} Adam second moment");
+        using var scope = torch.NewDisposeScope();
+        if (!(_expAvgSq >= 0).all().item<bool>())
+            throw new SavedStateException($"{name} Adam second moment", "holds a value below 0");
+        // 1e-20 absorbs a squared gradient that underflowed to 0 in float32 while the gradient itself did not.
+        if (!(_expAvg.abs() <= _expAvgSq.sqrt() * MaxStepPerLearningRate + 1e-20).all().item<bool>())
+            throw new SavedStateException($"{name} Adam first moment",
+                $"exceeds {MaxStepPerLearningRate} times the square root of the second moment, which Adam never does");
     }
+
+    /// <summary>Bound of |first moment| / sqrt(second moment), with a margin for float rounding (see <see cref="Load"/>).</summary>
+    public const double MaxStepPerLearningRate = 8;
+
+    /// <summary>More steps than any run takes (2^53: the bias corrections stay exact doubles); a larger count would
+    /// overflow them into NaN.</summary>
+    public const long MaxSteps = 1L << 53;
 
     public void Dispose()
     {

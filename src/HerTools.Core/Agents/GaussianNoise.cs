@@ -28,7 +28,7 @@ public sealed class GaussianNoise : IActionNoise
     /// <summary>Writes only the size (checked on read): Gaussian noise has no state of its own.</summary>
     public void WriteState(BinaryWriter writer) => writer.Write(Size);
 
-    public void ReadState(BinaryReader reader) => CheckSavedSize(reader.ReadInt32(), Size);
+    public void ReadState(BinaryReader reader) => CheckSavedSize(SavedStateException.Read("noise size", reader.ReadInt32), Size);
 
     internal static void CheckLength(int length, int size)
     {
@@ -37,6 +37,6 @@ public sealed class GaussianNoise : IActionNoise
 
     internal static void CheckSavedSize(int saved, int size)
     {
-        if (saved != size) throw new HerToolsException($"saved noise has {saved} components, this one has {size}");
+        if (saved != size) throw new SavedStateException("noise size", $"saved noise has {saved} components, this one has {size}");
     }
 }

@@ -1,5 +1,6 @@
 using HerTools.Core.Envs;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 
 namespace HerTools.Core.Agents;
 
@@ -9,11 +10,12 @@ namespace HerTools.Core.Agents;
 /// into <c>observation ++ desired_goal</c> for the networks (or <c>observation ++ (desired_goal - achieved_goal)</c>
 /// with <see cref="DdpgOptions.RelativeGoals"/>) and feeds the normalisers from sampled (relabeled) batches.
 /// Relabeling itself lives in the <see cref="HerReplayBuffer"/>. This is the one place that knows how a dict
-/// observation becomes a network input row, for acting and for learning alike.
+/// observation becomes a network input row, for acting and for learning alike. Acting runs the actor's managed copy
+/// (<see cref="ActingPolicy"/>), refreshed after every update; learning runs on TorchSharp.
 /// </summary>
-public sealed class Her : IGoalPolicy, IDisposable
+public sealed class Her : IBatchGoalPolicy, IDisposable
 {
-    private readonly float[] _input;
+    private float[] _input;
     private readonly int _observationSize;
     private readonly int _goalSize;
     private readonly bool _normalize;
@@ -26,7 +28,8 @@ public sealed class Her : IGoalPolicy, IDisposable
     /// <param name="td3">TD3's own settings (defaults when null); used only when the learner is TD3.</param>
     /// <param name="sac">SAC's own settings (defaults when null); used only when the learner is SAC.</param>
     /// <param name="learner">The learner: <c>ddpg</c>, <c>td3</c> or <c>sac</c> (the algorithm's <c>Learner</c>).</param>
-    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null, SacOptions? sac = null)
+    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null,
+        SacOptions? sac = null)
     {
         _observationSize = observationSize;
         _goalSize = goalSize;
@@ -40,23 +43,59 @@ public sealed class Her : IGoalPolicy, IDisposable
             Sac.LearnerName => new Sac(options, sac ?? new SacOptions(), observationSize, goalSize, actionSpace.Size, actionSpace.Low, actionSpace.High),
             _ => throw new ArgumentException($"learner '{learner}' is not one of ddpg, td3, sac", nameof(learner)),
         };
+        _acting = new ActingPolicy((IActingStateSource)Learner, _relativeGoals);
+        _exploresByActing = Learner is not Sac;
     }
+
+    private readonly ActingPolicy _acting;
+    // DDPG and TD3 explore with the deterministic action plus the trainer's noise; SAC samples its own policy.
+    private readonly bool _exploresByActing;
 
     public ILearner Learner { get; }
 
-    /// <summary>The deterministic action for a dict observation (evaluation).</summary>
-    public void Act(GoalObservation observation, Span<float> action) => Learner.Act(InputRow(observation), action);
-
-    /// <summary>The action to collect experience with, before the trainer's action noise (<see cref="ILearner.Explore"/>).</summary>
-    public void Explore(GoalObservation observation, Span<float> action) => Learner.Explore(InputRow(observation), action);
-
-    private float[] InputRow(GoalObservation observation)
+    /// <summary>The deterministic action for a dict observation (SAC's: its mean action).</summary>
+    public void Act(GoalObservation observation, Span<float> action)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        observation.Observation.CopyTo(_input, 0);
-        observation.DesiredGoal.CopyTo(_input, _observationSize);
-        if (_relativeGoals) SubtractInPlace(_input.AsSpan(_observationSize, _goalSize), observation.AchievedGoal);
-        return _input;
+        WriteInputRow(observation, _input.AsSpan(0, _observationSize + _goalSize));
+        _acting.Current.ActOnInputRows(1, _input.AsSpan(0, _observationSize + _goalSize), action);
+    }
+
+    /// <summary>The deterministic actions for many dict observations in one pass, row i the action <see cref="Act(GoalObservation, Span{float})"/> gives for
+    /// observation i.</summary>
+    public void Act(IReadOnlyList<GoalObservation> observations, Span<float> actions)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        int width = _observationSize + _goalSize;
+        if (_input.Length < observations.Count * width) _input = new float[observations.Count * width];
+        for (int i = 0; i < observations.Count; i++) WriteInputRow(observations[i], _input.AsSpan(i * width, width));
+        _acting.Current.ActOnInputRows(observations.Count, _input.AsSpan(0, observations.Count * width), actions);
+    }
+
+    /// <summary>
+    /// The action to collect experience with, before the trainer's action noise (<see cref="ILearner.Explore"/>): the
+    /// deterministic action of the managed copy for DDPG and TD3, a sample of the policy (through TorchSharp) for SAC.
+    /// </summary>
+    public void Explore(GoalObservation observation, Span<float> action)
+    {
+        if (_exploresByActing) { Act(observation, action); return; }
+        ArgumentNullException.ThrowIfNull(observation);
+        var row = _input.AsSpan(0, _observationSize + _goalSize);
+        WriteInputRow(observation, row);
+        Learner.Explore(row, action);
+    }
+
+    /// <summary>The policy as it acts now, without TorchSharp: the actor (SAC's mean half), the normalisers' statistics, the action scaling and
+    /// the input layout.</summary>
+    /// <param name="algorithm">The config's <c>algo</c>, recorded in the model for its reader.</param>
+    /// <param name="environmentId">The environment's id, recorded in the model for its reader.</param>
+    public PolicyModel ExportPolicy(string algorithm, string environmentId) => Learner.ExportPolicy(_relativeGoals, algorithm, environmentId);
+
+    private void WriteInputRow(GoalObservation observation, Span<float> row)
+    {
+        observation.Observation.CopyTo(row);
+        observation.DesiredGoal.CopyTo(row[_observationSize..]);
+        if (_relativeGoals) SubtractInPlace(row.Slice(_observationSize, _goalSize), observation.AchievedGoal);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using HerTools.Core.Replay;
+using HerTools.Policy;
 
 namespace HerTools.Core.Agents;
 
@@ -14,6 +15,8 @@ public interface ILearner : IDisposable
     int ObservationSize { get; }
     int GoalSize { get; }
     int ActionSize { get; }
+    /// <summary>Width of a network input row: observation ++ goal.</summary>
+    int InputSize { get; }
 
     /// <summary>Gradient updates done so far (saved with the state).</summary>
     long UpdateCount { get; }
@@ -41,6 +44,16 @@ public interface ILearner : IDisposable
 
     /// <summary>True when no network parameter (nor SAC's entropy coefficient) is NaN or infinite.</summary>
     bool WeightsAreFinite();
+
+    /// <summary>
+    /// The deterministic policy as it acts now, with no learning state, for the managed acting copy and for export: the
+    /// actor's weights (SAC's mean half: its log-std outputs only serve sampling), the normalisers' statistics and the
+    /// action scaling, so the model's action is <see cref="Act"/>'s.
+    /// </summary>
+    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="Her"/> builds the rows).</param>
+    /// <param name="algorithm">Recorded in the model, for its reader.</param>
+    /// <param name="environmentId">Recorded in the model, for its reader.</param>
+    PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId);
 
     /// <summary>Everything updating depends on; a learner loaded from it updates bit-identically.</summary>
     void Save(BinaryWriter writer);

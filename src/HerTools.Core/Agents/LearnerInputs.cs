@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -135,8 +136,47 @@ internal sealed class LearnerInputs : IDisposable
 
     public void ReadState(BinaryReader reader)
     {
-        ObservationNormalizer.ReadState(reader);
-        GoalNormalizer.ReadState(reader);
+        ObservationNormalizer.ReadState(reader, "observation normalizer");
+        GoalNormalizer.ReadState(reader, "goal normalizer");
+    }
+
+    /// <summary>
+    /// <paramref name="actor"/> as a <see cref="PolicyModel"/> with this learner's normalisation and action scaling: its
+    /// first <see cref="ActionSize"/> outputs, through tanh, are the deterministic action (for SAC, whose output row is
+    /// <c>mean ++ log_std</c>, the mean half: the policy's mode). Every array is a copy.
+    /// </summary>
+    public PolicyModel ExportActor(Mlp actor, int[] hiddenSizes, string activation, bool relativeGoals, string algorithm, string environmentId)
+    {
+        var normalization = _normalize
+            ? new InputNormalization([.. ObservationNormalizer.Mean], [.. ObservationNormalizer.Std], [.. GoalNormalizer.Mean], [.. GoalNormalizer.Std],
+                ObservationNormalizer.ClipRange)
+            : null;
+        var (lastIn, lastOut) = actor.LayerShapes[^1];
+        var parameters = new float[actor.ParameterCount - (long)(lastOut - ActionSize) * (lastIn + 1)];
+        CopyActionOutputs(actor, parameters);
+        return new PolicyModel(ObservationSize, GoalSize, ActionSize, hiddenSizes, PolicyActivationNames.Parse(activation),
+            parameters, [.. _actionCenter], [.. _actionHalfRange], relativeGoals, normalization, algorithm, environmentId);
+    }
+
+    /// <summary>Copies <paramref name="actor"/>'s current weights and the normalisers' statistics into <paramref name="model"/>,
+    /// made by <see cref="ExportActor"/>.</summary>
+    public void CopyActorTo(Mlp actor, PolicyModel model)
+    {
+        CopyActionOutputs(actor, model.Parameters);
+        if (model.Normalization is not { } n) return;
+        for (int i = 0; i < ObservationSize; i++) { n.ObservationMean[i] = ObservationNormalizer.Mean[i]; n.ObservationStd[i] = ObservationNormalizer.Std[i]; }
+        for (int i = 0; i < GoalSize; i++) { n.GoalMean[i] = GoalNormalizer.Mean[i]; n.GoalStd[i] = GoalNormalizer.Std[i]; }
+    }
+
+    // Every layer but the last whole; of the last (weights row-major [out, in], then biases) the first ActionSize rows and biases.
+    private void CopyActionOutputs(Mlp actor, Span<float> destination)
+    {
+        var all = MemoryMarshal.Cast<byte, float>(actor.FlatParameters.bytes);
+        var (lastIn, lastOut) = actor.LayerShapes[^1];
+        int lastStart = all.Length - (lastOut * lastIn + lastOut);
+        all[..lastStart].CopyTo(destination);
+        all.Slice(lastStart, ActionSize * lastIn).CopyTo(destination[lastStart..]);
+        all.Slice(lastStart + lastOut * lastIn, ActionSize).CopyTo(destination[(lastStart + ActionSize * lastIn)..]);
     }
 
     private void NormalizeInputs(ReadOnlySpan<float> rows, Span<float> destination)

@@ -65,7 +65,8 @@ public sealed class Normalizer
         RecomputeStatistics();
     }
 
-    /// <summary>Writes the normalised <paramref name="vectors"/> (consecutive vectors of <see cref="Size"/>) to <paramref name="destination"/> of the same length.</summary>
+    /// <summary>Writes the normalised <paramref name="vectors"/> (consecutive vectors of <see cref="Size"/>) to <paramref name="destination"/> of the same
+    /// length.</summary>
     public void Normalize(ReadOnlySpan<float> vectors, Span<float> destination) => Normalize(vectors, destination, Size, 0);
 
     /// <summary>
@@ -75,7 +76,8 @@ public sealed class Normalizer
     public void Normalize(ReadOnlySpan<float> rows, Span<float> destination, int rowWidth, int columnOffset)
     {
         CheckLayout(rows.Length, rowWidth, columnOffset);
-        if (destination.Length != rows.Length) throw new ArgumentException($"destination has {destination.Length} values, expected {rows.Length}", nameof(destination));
+        if (destination.Length != rows.Length) throw new ArgumentException($"destination has {destination.Length} values, expected {rows.Length}",
+            nameof(destination));
         for (int start = columnOffset; start < rows.Length; start += rowWidth)
             for (int i = 0; i < Size; i++)
                 destination[start + i] = Math.Clamp((rows[start + i] - _mean[i]) / _std[i], -ClipRange, ClipRange);
@@ -88,12 +90,19 @@ public sealed class Normalizer
         TensorIo.WriteDoubles(writer, _sumOfSquares);
     }
 
-    public void ReadState(BinaryReader reader)
+    /// <summary>Restores what <see cref="WriteState"/> wrote; <paramref name="name"/> (<c>observation normalizer</c>)
+    /// names the fields of a refusal. Statistics that would turn inputs into NaN are refused.</summary>
+    public void ReadState(BinaryReader reader, string name = "normalizer")
     {
-        Count = reader.ReadInt64();
-        TensorIo.ReadDoubles(reader, _sum, "normalizer sums");
-        TensorIo.ReadDoubles(reader, _sumOfSquares, "normalizer sums of squares");
+        Count = SavedStateException.ReadInt64(reader, $"{name} count", 0, long.MaxValue);
+        TensorIo.ReadDoubles(reader, _sum, $"{name} sums");
+        TensorIo.ReadDoubles(reader, _sumOfSquares, $"{name} sums of squares");
+        foreach (double v in _sumOfSquares)
+            if (v < 0) throw new SavedStateException($"{name} sums of squares", $"holds {v:R}, below 0");
         RecomputeStatistics();
+        for (int i = 0; i < Size; i++)
+            if (!float.IsFinite(_mean[i]) || !float.IsFinite(_std[i]))
+                throw new SavedStateException($"{name} sums", $"give component {i} a mean or standard deviation beyond float range");
     }
 
     // Var = E[x^2] - E[x]^2 in float64, floored at epsilon^2 (also absorbs a slightly negative difference from rounding).

@@ -19,7 +19,8 @@ public sealed class OrnsteinUhlenbeckNoise : IActionNoise
         if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "must not be negative");
         if (!(theta >= 0)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "must not be negative");
         if (!(dt > 0)) throw new ArgumentOutOfRangeException(nameof(dt), dt, "must be positive");
-        if (initial is not null && initial.Length != size) throw new ArgumentException($"initial has {initial.Length} values, expected {size}", nameof(initial));
+        if (initial is not null && initial.Length != size) throw new ArgumentException($"initial has {initial.Length} values, expected {size}",
+            nameof(initial));
         Size = size; Sigma = sigma; Theta = theta; Dt = dt; Mean = mean; _rng = rng;
         _initial = initial is null ? new double[size] : (double[])initial.Clone();
         _x = (double[])_initial.Clone();
@@ -56,7 +57,8 @@ public sealed class OrnsteinUhlenbeckNoise : IActionNoise
 
     public void ReadState(BinaryReader reader)
     {
-        GaussianNoise.CheckSavedSize(reader.ReadInt32(), Size);
-        for (int i = 0; i < Size; i++) _x[i] = reader.ReadDouble();
+        GaussianNoise.CheckSavedSize(SavedStateException.Read("noise size", reader.ReadInt32), Size);
+        // The process value stays within a few sigma; a huge one would only saturate every action, a NaN poison them.
+        for (int i = 0; i < Size; i++) _x[i] = SavedStateException.ReadDouble(reader, "noise value", -1e6, 1e6);
     }
 }

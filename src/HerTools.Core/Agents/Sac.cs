@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ namespace HerTools.Core.Agents;
 /// <see cref="FlatAdam"/> at the actor's learning rate (SB3's choice), with no autograd graph.
 /// </para>
 /// </summary>
-public sealed class Sac : ILearner
+public sealed class Sac : ILearner, IActingStateSource
 {
     private const string StateHeader = "HerTools.Sac";
     private const int StateVersion = 1;
@@ -149,6 +150,7 @@ public sealed class Sac : ILearner
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureThreadCount();
+        ActingStateVersion++;
         using var scope = torch.NewDisposeScope();
         var b = _inputs.Stage(batch, _noiseRng);
         var noise = b.Noise!.narrow(1, 0, ActionSize);
@@ -221,7 +223,11 @@ public sealed class Sac : ILearner
         _critic2Target.FlatParameters.lerp_(_critic2.FlatParameters, _tau);
     }
 
-    public void UpdateNormalizers(ReplayBatch batch) => _inputs.UpdateNormalizers(batch);
+    public void UpdateNormalizers(ReplayBatch batch)
+    {
+        ActingStateVersion++;
+        _inputs.UpdateNormalizers(batch);
+    }
 
     public bool WeightsAreFinite()
     {
@@ -253,23 +259,60 @@ public sealed class Sac : ILearner
     public void Load(BinaryReader reader)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string header = reader.ReadString();
-        if (header != StateHeader) throw new HerToolsException($"not a saved SAC learner (header '{header}')");
-        int version = reader.ReadInt32();
-        if (version != StateVersion) throw new HerToolsException($"saved SAC learner has format version {version}, this build reads {StateVersion}");
-        string layout = reader.ReadString();
-        if (layout != Layout()) throw new HerToolsException($"saved SAC learner has {layout}, this one has {Layout()}");
+        ActingStateVersion++;
+        SavedLearner.ReadPreamble(reader, "SAC", StateHeader, StateVersion, Layout());
         string[] names = ["actor", "critic 1", "critic 2", "critic 1 target", "critic 2 target"];
         var networks = Networks();
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
-        _actorOptimizer.Load(reader);
-        _critic1Optimizer.Load(reader);
-        _critic2Optimizer.Load(reader);
+        _actorOptimizer.Load(reader, "actor");
+        _critic1Optimizer.Load(reader, "critic 1");
+        _critic2Optimizer.Load(reader, "critic 2");
+        const string everyUpdate = "every update steps the actor and both critics (and a tuned entropy coefficient)";
+        SavedLearner.CheckSteps(_critic2Optimizer, "critic 2", _critic1Optimizer.Steps, everyUpdate);
+        SavedLearner.CheckSteps(_actorOptimizer, "actor", _critic1Optimizer.Steps, everyUpdate);
         TensorIo.ReadFloats(reader, _logEntCoef, "log entropy coefficient");
-        _entCoefOptimizer?.Load(reader);
+        _entCoefOptimizer?.Load(reader, "entropy coefficient");
+        CheckEntropyCoefReachable();
         _inputs.ReadState(reader);
-        _noiseRng.ReadState(reader);
-        _exploreRng.ReadState(reader);
+        _noiseRng.ReadState(reader, "update noise generator");
+        _exploreRng.ReadState(reader, "exploration generator");
+        FlatAdam[] optimizers = [_actorOptimizer, _critic1Optimizer, _critic2Optimizer, _critic1Optimizer, _critic2Optimizer];
+        for (int i = 0; i < networks.Length; i++) SavedLearner.CheckReachable(networks[i], names[i] + " parameters", optimizers[i]);
+    }
+
+    // log alpha starts at log(ent_coef) and only its Adam moves it, by at most MaxStepPerLearningRate learning rates a step.
+    private void CheckEntropyCoefReachable()
+    {
+        const string field = "log entropy coefficient";
+        float start = (float)Math.Log(SacOptions.EntCoef), saved = TensorIo.ReadScalar(_logEntCoef);
+        if (_entCoefOptimizer is null)
+        {
+            if (saved != start) throw new SavedStateException(field, $"{saved:R}, but the coefficient is fixed at log({SacOptions.EntCoef:R}) = {start:R}");
+            return;
+        }
+        SavedLearner.CheckSteps(_entCoefOptimizer, "entropy coefficient", _critic1Optimizer.Steps, "every update steps a tuned coefficient");
+        double bound = FlatAdam.MaxStepPerLearningRate * _entCoefOptimizer.LearningRate * _entCoefOptimizer.Steps;
+        if (Math.Abs(saved - start) > bound * (1 + 1e-5) + 1e-6)
+            throw new SavedStateException(field, $"{saved:R} lies further than {bound:G4} from its start {start:R}, which "
+                + $"{_entCoefOptimizer.Steps} Adam steps at learning rate {_entCoefOptimizer.LearningRate:G4} cannot reach");
+    }
+
+    /// <summary>The mean action's policy (<see cref="ILearner.ExportPolicy"/>): the actor's mean half, through tanh and the action scaling.</summary>
+    public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _inputs.ExportActor(_actor, _hiddenSizes, Options.Activation, relativeGoals, algorithm, environmentId);
+    }
+
+    /// <summary>Changes whenever the actor's weights or the normalisers may have changed (see <see cref="ActingPolicy"/>).</summary>
+    internal long ActingStateVersion { get; private set; }
+
+    long IActingStateSource.ActingStateVersion => ActingStateVersion;
+
+    void IActingStateSource.CopyActingStateTo(PolicyModel model)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _inputs.CopyActorTo(_actor, model);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
+using HerTools.Policy;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ namespace HerTools.Core.Agents;
 /// The critics see unit-space actions, and the noise is in that space, as SB3's is in its rescaled one.
 /// </para>
 /// </summary>
-public sealed class Td3 : ILearner
+public sealed class Td3 : ILearner, IActingStateSource
 {
     private const string StateHeader = "HerTools.Td3";
     private const int StateVersion = 1;
@@ -127,6 +128,7 @@ public sealed class Td3 : ILearner
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureThreadCount();
+        ActingStateVersion++;
         using var scope = torch.NewDisposeScope();
         var b = _inputs.Stage(batch, _noiseRng);
 
@@ -191,7 +193,11 @@ public sealed class Td3 : ILearner
         _critic2Target.FlatParameters.lerp_(_critic2.FlatParameters, _tau);
     }
 
-    public void UpdateNormalizers(ReplayBatch batch) => _inputs.UpdateNormalizers(batch);
+    public void UpdateNormalizers(ReplayBatch batch)
+    {
+        ActingStateVersion++;
+        _inputs.UpdateNormalizers(batch);
+    }
 
     public bool WeightsAreFinite()
     {
@@ -222,22 +228,41 @@ public sealed class Td3 : ILearner
     public void Load(BinaryReader reader)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        string header = reader.ReadString();
-        if (header != StateHeader) throw new HerToolsException($"not a saved TD3 learner (header '{header}')");
-        int version = reader.ReadInt32();
-        if (version != StateVersion) throw new HerToolsException($"saved TD3 learner has format version {version}, this build reads {StateVersion}");
-        string layout = reader.ReadString();
-        if (layout != Layout()) throw new HerToolsException($"saved TD3 learner has networks {layout}, this one has {Layout()}");
+        ActingStateVersion++;
+        SavedLearner.ReadPreamble(reader, "TD3", StateHeader, StateVersion, Layout());
         string[] names = ["actor", "actor target", "critic 1", "critic 2", "critic 1 target", "critic 2 target"];
         var networks = Networks();
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
-        _actorOptimizer.Load(reader);
-        _critic1Optimizer.Load(reader);
-        _critic2Optimizer.Load(reader);
+        _actorOptimizer.Load(reader, "actor");
+        _critic1Optimizer.Load(reader, "critic 1");
+        _critic2Optimizer.Load(reader, "critic 2");
+        SavedLearner.CheckSteps(_critic2Optimizer, "critic 2", _critic1Optimizer.Steps, "every update steps both critics");
+        SavedLearner.CheckSteps(_actorOptimizer, "actor", _critic1Optimizer.Steps / Td3Options.PolicyDelay,
+            $"the actor steps once every {Td3Options.PolicyDelay} critic steps");
         _inputs.ReadState(reader);
-        _noiseRng.ReadState(reader);
-        _lastActorLoss = reader.ReadSingle();
-        _targetsDue = reader.ReadBoolean();
+        _noiseRng.ReadState(reader, "target noise generator");
+        _lastActorLoss = SavedStateException.ReadSingle(reader, "last actor loss");
+        _targetsDue = SavedStateException.ReadBoolean(reader, "targets due");
+        FlatAdam[] optimizers = [_actorOptimizer, _actorOptimizer, _critic1Optimizer, _critic2Optimizer, _critic1Optimizer, _critic2Optimizer];
+        for (int i = 0; i < networks.Length; i++) SavedLearner.CheckReachable(networks[i], names[i] + " parameters", optimizers[i]);
+    }
+
+    /// <summary>The actor as it acts now (<see cref="ILearner.ExportPolicy"/>).</summary>
+    public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _inputs.ExportActor(_actor, _hiddenSizes, Options.Activation, relativeGoals, algorithm, environmentId);
+    }
+
+    /// <summary>Changes whenever the actor's weights or the normalisers may have changed (see <see cref="ActingPolicy"/>).</summary>
+    internal long ActingStateVersion { get; private set; }
+
+    long IActingStateSource.ActingStateVersion => ActingStateVersion;
+
+    void IActingStateSource.CopyActingStateTo(PolicyModel model)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _inputs.CopyActorTo(_actor, model);
     }
 
     public void Dispose()

@@ -20,7 +20,9 @@ public sealed record Td3Options
     public void Validate()
     {
         if (PolicyDelay < 1) throw new ArgumentException($"PolicyDelay must be at least 1, got {PolicyDelay}", nameof(PolicyDelay));
-        if (!(TargetPolicyNoise >= 0 && double.IsFinite(TargetPolicyNoise))) throw new ArgumentException($"TargetPolicyNoise must be finite and not negative, got {TargetPolicyNoise}", nameof(TargetPolicyNoise));
-        if (!(TargetNoiseClip >= 0 && double.IsFinite(TargetNoiseClip))) throw new ArgumentException($"TargetNoiseClip must be finite and not negative, got {TargetNoiseClip}", nameof(TargetNoiseClip));
+        if (!(TargetPolicyNoise >= 0 && double.IsFinite(TargetPolicyNoise)))
+            throw new ArgumentException($"TargetPolicyNoise must be finite and not negative, got {TargetPolicyNoise}", nameof(TargetPolicyNoise));
+        if (!(TargetNoiseClip >= 0 && double.IsFinite(TargetNoiseClip)))
+            throw new ArgumentException($"TargetNoiseClip must be finite and not negative, got {TargetNoiseClip}", nameof(TargetNoiseClip));
     }
 }

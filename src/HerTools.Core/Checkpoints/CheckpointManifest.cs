@@ -79,22 +79,42 @@ internal sealed class CheckpointManifest
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>The largest length a listed file may have (a petabyte): far beyond any buffer, far below overflow.</summary>
+    public const long MaxFileBytes = 1L << 50;
+
+    /// <summary>The largest <c>checkpoint.json</c> read: a real one is a few kilobytes, whatever the run.</summary>
+    public const int MaxBytes = 1 << 20;
+
     /// <summary>Reads and checks <c>checkpoint.json</c> of <paramref name="checkpointPath"/>.</summary>
-    /// <exception cref="CheckpointException">Absent, unreadable, foreign, of an unknown version, or inconsistent.</exception>
+    /// <exception cref="CheckpointException">Absent, not a regular file, too large, unreadable, foreign, of an unknown
+    /// version, or inconsistent.</exception>
     public static CheckpointManifest Read(string checkpointPath)
     {
         const string manifestName = CheckpointStore.ManifestFileName;
         string path = Path.Combine(checkpointPath, manifestName);
         if (!Directory.Exists(checkpointPath))
             throw new CheckpointException(checkpointPath, null, CheckpointProblem.NotACheckpoint, "the checkpoint folder does not exist");
-        if (!File.Exists(path))
+        var kind = CheckpointFileAccess.KindOf(path, out long length);
+        if (kind == CheckpointFileKind.Missing)
             throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.NotACheckpoint,
                 $"not a checkpoint folder: it has no {manifestName} (an incomplete or foreign folder)");
+        if (kind == CheckpointFileKind.Regular && length > MaxBytes)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed,
+                $"{length} bytes, more than the {MaxBytes} a checkpoint manifest may have");
+
+        byte[] bytes = new byte[length];
+        using (var stream = CheckpointFileAccess.OpenRegular(checkpointPath, manifestName, length))
+        {
+            int read = 0, n;
+            while (read < bytes.Length && (n = stream.Read(bytes, read, bytes.Length - read)) > 0) read += n;
+            if (read < bytes.Length)
+                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Truncated, $"truncated while read: {read} of {length} bytes");
+        }
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
@@ -103,53 +123,75 @@ internal sealed class CheckpointManifest
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"not a HerTools checkpoint manifest: the top level is {root.ValueKind}, not an object");
-            string? format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-            if (format != FormatName)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"not a HerTools checkpoint manifest: \"format\" is {(format is null ? "absent" : $"'{format}'")}, expected '{FormatName}'");
-            if (!root.TryGetProperty("format_version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version))
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    "\"format_version\" is absent or not an integer");
-            if (version != CheckpointStore.FormatVersion)
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
-                    $"format version {version} is not supported; this HerTools reads format version {CheckpointStore.FormatVersion}");
-
-            CheckpointManifest manifest;
             try
             {
-                manifest = root.Deserialize<CheckpointManifest>(Options)
-                    ?? throw new JsonException("the manifest is null");
+                return FromDocument(checkpointPath, document.RootElement);
             }
-            catch (JsonException e)
+            catch (InvalidOperationException e)
             {
-                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, e.Message, e);
+                // A string that is not valid UTF-8: JsonDocument checks the structure, not every string's encoding.
+                throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, $"not valid JSON text: {e.Message}", e);
             }
-            manifest.Check(checkpointPath);
-            return manifest;
         }
+    }
+
+    private static CheckpointManifest FromDocument(string checkpointPath, JsonElement root)
+    {
+        const string manifestName = CheckpointStore.ManifestFileName;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"not a HerTools checkpoint manifest: the top level is {root.ValueKind}, not an object");
+        string? format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        if (format != FormatName)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"not a HerTools checkpoint manifest: \"format\" is {(format is null ? "absent" : $"'{format}'")}, expected '{FormatName}'");
+        if (!root.TryGetProperty("format_version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int version))
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                "\"format_version\" is absent or not an integer");
+        if (version != CheckpointStore.FormatVersion)
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.UnsupportedFormat,
+                $"format version {version} is not supported; this HerTools reads format version {CheckpointStore.FormatVersion}");
+
+        CheckpointManifest manifest;
+        try
+        {
+            manifest = root.Deserialize<CheckpointManifest>(Options)
+                ?? throw new JsonException("the manifest is null");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new CheckpointException(checkpointPath, manifestName, CheckpointProblem.Malformed, e.Message, e);
+        }
+        manifest.Check(checkpointPath);
+        return manifest;
     }
 
     private void Check(string checkpointPath)
     {
-        void Fail(string problem) =>
-            throw new CheckpointException(checkpointPath, CheckpointStore.ManifestFileName, CheckpointProblem.Malformed, problem);
+        CheckpointException Fail(string problem) =>
+            new(checkpointPath, CheckpointStore.ManifestFileName, CheckpointProblem.Malformed, problem);
 
-        if (Step < 0) Fail($"step is {Step.ToString(CultureInfo.InvariantCulture)}, below 0");
-        if (Episode < 0) Fail($"episode is {Episode.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (Step < 0) throw Fail($"step is {Step.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (Episode < 0) throw Fail($"episode is {Episode.ToString(CultureInfo.InvariantCulture)}, below 0");
+        if (RunId.Length == 0 || EnvId.Length == 0 || Algorithm.Length == 0) throw Fail("run_id, env_id and algorithm must not be empty");
+        foreach (var (key, rate) in (ReadOnlySpan<(string, double?)>)[("eval_success_rate", EvalSuccessRate), ("best_eval_success_rate", BestEvalSuccessRate)])
+            if (rate is double r && !(r >= 0 && r <= 1)) throw Fail($"{key} is {r.ToString(CultureInfo.InvariantCulture)}, outside [0, 1]");
+        // Collections' elements are not covered by the nullable annotations the serializer respects.
+        if (Extra is not null && Extra.Values.Any(v => v is null)) throw Fail("\"extra\" has a null value");
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in Files)
         {
+            if (file is null) throw Fail("\"files\" has a null entry");
+            string name = CheckpointNames.Printable(file.Name);
             // A manifest naming "../x" must not make the reader open files outside the checkpoint.
             if (!CheckpointNames.IsPlainFileName(file.Name) || file.Name == CheckpointStore.ManifestFileName)
-                Fail($"lists a file named '{file.Name}', which is not a plain file name inside the checkpoint");
-            if (!seen.Add(file.Name)) Fail($"lists the file '{file.Name}' twice");
-            if (file.Bytes < 0) Fail($"lists '{file.Name}' with a length below 0");
+                throw Fail($"lists a file named '{name}', which is not a plain file name inside the checkpoint");
+            if (!seen.Add(file.Name)) throw Fail($"lists the file '{name}' twice");
+            if (file.Bytes < 0) throw Fail($"lists '{name}' with a length below 0");
+            // So the total of all lengths cannot overflow, whatever the manifest says.
+            if (file.Bytes > MaxFileBytes) throw Fail($"lists '{name}' with a length of {file.Bytes} bytes, more than a checkpoint file can have");
             if (file.Sha256.Length != 64 || !file.Sha256.All(char.IsAsciiHexDigitLower))
-                Fail($"lists '{file.Name}' with a SHA-256 that is not 64 lowercase hexadecimal digits");
+                throw Fail($"lists '{name}' with a SHA-256 that is not 64 lowercase hexadecimal digits");
         }
     }
 }

@@ -15,15 +15,37 @@ internal static partial class CheckpointNames
     public const string DeletingPrefix = ".del-";
     private const int GuidLength = 32; // Guid "N" format
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")]
+    // \A and \z, not ^ and $: in .NET, $ also matches before a final newline, so "agent.bin\n" would pass.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}\z")]
     private static partial Regex PlainName();
 
-    [GeneratedRegex(@"^step_([0-9]{1,19})$")]
+    [GeneratedRegex(@"\Astep_([0-9]{1,19})\z")]
     private static partial Regex StepFolder();
 
+    // Windows opens a device for these names, with or without an extension, in any folder.
+    [GeneratedRegex(@"\A(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?\z", RegexOptions.IgnoreCase)]
+    private static partial Regex WindowsDeviceName();
+
     /// <summary>A name safe as a single path component on every platform: no separators, no leading dot,
-    /// nothing that could mean a parent folder.</summary>
-    public static bool IsPlainFileName(string name) => PlainName().IsMatch(name);
+    /// nothing that could mean a parent folder, no Windows device name.</summary>
+    public static bool IsPlainFileName(string name) => PlainName().IsMatch(name) && !WindowsDeviceName().IsMatch(name);
+
+    /// <summary><paramref name="text"/> with control characters (a newline in a crafted name) written as escapes,
+    /// so a message quoting it stays one line.</summary>
+    public static string Printable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f') && !text.Contains('\x7f')) return text;
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (c == '\n') builder.Append("\\n");
+            else if (c == '\r') builder.Append("\\r");
+            else if (c == '\t') builder.Append("\\t");
+            else if (char.IsControl(c)) builder.Append($"\\u{(int)c:x4}");
+            else builder.Append(c);
+        }
+        return builder.ToString();
+    }
 
     public static bool TryParseStep(string folderName, out long step)
     {

@@ -20,4 +20,9 @@ public enum CheckpointProblem
     HashMismatch,
     /// <summary>A file was asked for that <c>checkpoint.json</c> does not list.</summary>
     NotListed,
+    /// <summary>A listed file is a symbolic link, a folder, a FIFO or a device, not a regular file.</summary>
+    NotARegularFile,
+    /// <summary>A listed file is whole (its hash matches) but a length, count, index or value in it disagrees with
+    /// the config, the environment or the other files; <see cref="CheckpointException.Field"/> names which.</summary>
+    InvalidContent,
 }

@@ -6,14 +6,14 @@ namespace HerTools.Core.Checkpoints;
 /// </summary>
 public sealed class CheckpointReader
 {
-    private readonly HashSet<string> _fileNames;
+    private readonly Dictionary<string, long> _fileBytes;
 
-    private CheckpointReader(CheckpointInfo info, CheckpointSummary summary, IReadOnlyList<string> fileNames)
+    private CheckpointReader(CheckpointInfo info, CheckpointSummary summary, IReadOnlyList<CheckpointManifestFile> files)
     {
         Info = info;
         Summary = summary;
-        FileNames = fileNames;
-        _fileNames = new HashSet<string>(fileNames, StringComparer.Ordinal);
+        FileNames = files.Select(f => f.Name).ToArray();
+        _fileBytes = files.ToDictionary(f => f.Name, f => f.Bytes, StringComparer.Ordinal);
     }
 
     public CheckpointInfo Info { get; }
@@ -25,43 +25,41 @@ public sealed class CheckpointReader
     public IReadOnlyList<string> FileNames { get; }
 
     /// <summary>Whether the checkpoint holds <paramref name="fileName"/> (compared exactly, case included).</summary>
-    public bool Has(string fileName) => _fileNames.Contains(fileName);
+    public bool Has(string fileName) => _fileBytes.ContainsKey(fileName);
 
-    /// <summary>Opens a listed file for reading; the caller disposes the stream.</summary>
-    /// <exception cref="CheckpointException">The file is not listed in <c>checkpoint.json</c>.</exception>
-    public Stream OpenFile(string fileName)
-    {
-        if (!Has(fileName))
-            throw new CheckpointException(Info.Path, fileName, CheckpointProblem.NotListed,
-                $"not part of this checkpoint: {CheckpointStore.ManifestFileName} does not list it");
-        return new FileStream(System.IO.Path.Combine(Info.Path, fileName), FileMode.Open, FileAccess.Read, FileShare.Read,
-            bufferSize: 1 << 16, FileOptions.SequentialScan);
-    }
+    /// <summary>The length <c>checkpoint.json</c> states for a listed file (the most its reader will get).</summary>
+    public long BytesOf(string fileName) => _fileBytes.TryGetValue(fileName, out long bytes) ? bytes
+        : throw NotListed(fileName);
+
+    /// <summary>
+    /// Opens a listed file for reading; the caller disposes the stream. The file must still be a regular file of the
+    /// length <c>checkpoint.json</c> states, and the stream ends there.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is not listed in <c>checkpoint.json</c>, or no longer what it lists.</exception>
+    public Stream OpenFile(string fileName) => CheckpointFileAccess.OpenRegular(Info.Path, fileName, BytesOf(fileName));
+
+    private CheckpointException NotListed(string fileName) =>
+        new(Info.Path, fileName, CheckpointProblem.NotListed, $"not part of this checkpoint: {CheckpointStore.ManifestFileName} does not list it");
 
     internal static CheckpointReader OpenVerified(string checkpointPath)
     {
         string path = System.IO.Path.GetFullPath(checkpointPath);
         var manifest = CheckpointManifest.Read(path);
+        // Every file's kind and length first: a FIFO listed last must not wait behind a long hash of the others.
+        foreach (var file in manifest.Files)
+            CheckpointFileAccess.CheckRegular(path, file.Name, file.Bytes);
         foreach (var file in manifest.Files)
             Verify(path, file);
         var info = CheckpointStore.InfoFrom(path, System.IO.Path.GetFileName(path), manifest);
-        return new CheckpointReader(info, manifest.ToSummary(), manifest.Files.Select(f => f.Name).ToArray());
+        return new CheckpointReader(info, manifest.ToSummary(), manifest.Files);
     }
 
     private static void Verify(string checkpointPath, CheckpointManifestFile file)
     {
         const string listed = CheckpointStore.ManifestFileName;
-        var onDisk = new FileInfo(System.IO.Path.Combine(checkpointPath, file.Name));
-        if (!onDisk.Exists)
-            throw new CheckpointException(checkpointPath, file.Name, CheckpointProblem.Missing,
-                $"missing: {listed} lists it ({file.Bytes} bytes) but it is not in the folder");
-        if (onDisk.Length < file.Bytes)
-            throw new CheckpointException(checkpointPath, file.Name, CheckpointProblem.Truncated,
-                $"truncated: {onDisk.Length} bytes on disk, {listed} lists {file.Bytes}");
-        if (onDisk.Length > file.Bytes)
-            throw new CheckpointException(checkpointPath, file.Name, CheckpointProblem.WrongLength,
-                $"wrong length: {onDisk.Length} bytes on disk, {listed} lists {file.Bytes}");
-        string sha256 = FileHash.Sha256Hex(onDisk.FullName);
+        string sha256;
+        using (var stream = CheckpointFileAccess.OpenRegular(checkpointPath, file.Name, file.Bytes, bufferSize: 1 << 20))
+            sha256 = FileHash.Sha256Hex(stream);
         if (sha256 != file.Sha256)
             throw new CheckpointException(checkpointPath, file.Name, CheckpointProblem.HashMismatch,
                 $"content hash mismatch: its SHA-256 is {sha256}, {listed} lists {file.Sha256}; the file is corrupt");

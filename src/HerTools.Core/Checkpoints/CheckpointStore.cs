@@ -74,10 +74,15 @@ public sealed class CheckpointStore
         {
             var entries = new List<CheckpointManifestFile>(files.Count);
             foreach (var file in files)
+            {
                 entries.Add(WriteFile(temp, file));
+                FaultInjection.At(FaultPoint.CheckpointFile, Path.Combine(temp, file.FileName));
+            }
             // Last, so a folder with a checkpoint.json has every file it lists in full.
             CheckpointManifest.Create(summary, entries, DateTimeOffset.UtcNow).WriteTo(Path.Combine(temp, ManifestFileName));
+            FaultInjection.At(FaultPoint.CheckpointManifest, Path.Combine(temp, ManifestFileName));
             DirectorySync.Flush(temp);
+            FaultInjection.At(FaultPoint.CheckpointRename, temp);
             return MoveIntoPlace(temp, name);
         }
         catch
@@ -108,6 +113,7 @@ public sealed class CheckpointStore
         {
             string doomed = Path.Combine(CheckpointsDirectory, CheckpointNames.Hidden(CheckpointNames.DeletingPrefix, old.Name));
             Directory.Move(old.Path, doomed);
+            FaultInjection.At(FaultPoint.RetentionDelete, doomed);
             Directory.Delete(doomed, recursive: true);
         }
     }
@@ -233,10 +239,10 @@ public sealed class CheckpointStore
     private static CheckpointManifestFile WriteFile(string folder, CheckpointFile file)
     {
         string path = Path.Combine(folder, file.FileName);
-        // Unbuffered: HashingWriteStream does the buffering, and hashes each block on its way to the file.
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        // The file stream buffers in 1 MiB blocks; Sha256WriteStream hashes the bytes on their way in.
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
         byte[]? digest;
-        using (var hashing = new HashingWriteStream(stream))
+        using (var hashing = new Sha256WriteStream(stream))
         {
             file.Write(hashing);
             digest = hashing.Finish();

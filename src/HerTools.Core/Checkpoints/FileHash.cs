@@ -11,5 +11,7 @@ internal static class FileHash
         return ToHex(SHA256.HashData(stream));
     }
 
+    public static string Sha256Hex(Stream stream) => ToHex(SHA256.HashData(stream));
+
     public static string ToHex(byte[] digest) => Convert.ToHexStringLower(digest);
 }

@@ -11,11 +11,13 @@ public static class AlgorithmRegistry
 {
     private static readonly ConcurrentDictionary<string, AlgorithmSpec> Specs = new(StringComparer.Ordinal)
     {
-        ["her"] = new("her", "DDPG with Hindsight Experience Replay: sampled transitions relabeled with achieved goals, rewards and terminations recomputed.", Relabels: true),
+        ["her"] = new("her", "DDPG with Hindsight Experience Replay: sampled transitions relabeled with achieved goals, rewards and terminations recomputed.",
+            Relabels: true),
         ["ddpg"] = new("ddpg", "DDPG with plain replay of the goals actually pursued (no relabeling).", Relabels: false),
         ["td3_her"] = new("td3_her", "TD3 (twin critics, target smoothing, delayed actor) with Hindsight Experience Replay.", Relabels: true, Learner: "td3"),
         ["td3"] = new("td3", "TD3 with plain replay (no relabeling).", Relabels: false, Learner: "td3"),
-        ["sac_her"] = new("sac_her", "SAC (tanh-Gaussian actor, twin critics, tuned entropy) with Hindsight Experience Replay.", Relabels: true, Learner: "sac"),
+        ["sac_her"] = new("sac_her", "SAC (tanh-Gaussian actor, twin critics, tuned entropy) with Hindsight Experience Replay.", Relabels: true,
+            Learner: "sac"),
         ["sac"] = new("sac", "SAC with plain replay (no relabeling).", Relabels: false, Learner: "sac"),
     };
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using HerTools.Core.Scalars;
 
 namespace HerTools.Core.Config;
 
@@ -56,7 +56,7 @@ public sealed class ConfigKey
             if (list is null) { problem = $"expected a list of int like [256, 256], got '{scalar}'"; return false; }
             var ints = new int[list.Count];
             for (int i = 0; i < list.Count; i++)
-                if (!int.TryParse(list[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ints[i]))
+                if (!ScalarText.TryParseInteger(list[i], out ints[i]))
                 { problem = $"expected a list of int, item {i} is '{list[i]}'"; return false; }
             value = ints;
             return true;
@@ -72,20 +72,19 @@ public sealed class ConfigKey
         switch (Kind)
         {
             case ConfigValueKind.Int:
-                if (int.TryParse(scalar, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i32)) { value = i32; return true; }
+                if (ScalarText.TryParseInteger(scalar, out int i32)) { value = i32; return true; }
                 break;
             case ConfigValueKind.Long:
-                if (TryParseWhole(scalar, out long i64)) { value = i64; return true; }
+                if (ScalarText.TryParseInteger(scalar, out long i64)) { value = i64; return true; }
                 break;
             case ConfigValueKind.ULong:
-                if (ulong.TryParse(scalar.Replace("_", ""), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u64)) { value = u64; return true; }
+                if (ScalarText.TryParseInteger(scalar, out ulong u64)) { value = u64; return true; }
                 break;
             case ConfigValueKind.Double:
-                if (double.TryParse(scalar, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)) { value = d; return true; }
+                if (ScalarText.TryParseReal(scalar, out double d)) { value = d; return true; }
                 break;
             case ConfigValueKind.Bool:
-                if (scalar is "true" or "True" or "TRUE") { value = true; return true; }
-                if (scalar is "false" or "False" or "FALSE") { value = false; return true; }
+                if (ScalarText.TryParseBool(scalar, out bool b)) { value = b; return true; }
                 break;
             case ConfigValueKind.Choice:
                 if (Choices!.Contains(scalar, StringComparer.Ordinal)) { value = scalar; return true; }
@@ -95,16 +94,6 @@ public sealed class ConfigKey
                 value = scalar; return true;
         }
         problem = $"expected {TypeName}, got '{scalar}'";
-        return false;
-    }
-
-    // Step counts are often written 1e6 or 1_000_000; both are whole numbers and accepted.
-    private static bool TryParseWhole(string s, out long value)
-    {
-        s = s.Replace("_", "");
-        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out value)) return true;
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d == Math.Floor(d) && Math.Abs(d) < 9e15)
-        { value = (long)d; return true; }
         return false;
     }
 }

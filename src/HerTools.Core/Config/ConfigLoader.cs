@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Reflection;
+using HerTools.Core.Scalars;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -21,6 +21,9 @@ public static class ConfigLoader
         string text;
         try { text = System.IO.File.ReadAllText(path); }
         catch (IOException e) { throw new ConfigException($"cannot read config file: {e.Message}", file: path); }
+        // An empty file would train silently with every default, which is never what was meant.
+        if (Parse(text, path) is null)
+            throw new ConfigException("the config file is empty; give at least one key (or start from a preset: --preset NAME)", file: path);
         return LoadYaml(text, path, overrides);
     }
 
@@ -50,36 +53,28 @@ public static class ConfigLoader
         if (eq <= 0) throw new ConfigException("expected 'dotted.key=value'", overrideText: text);
         string path = text[..eq].Trim();
         string valueText = text[(eq + 1)..].Trim();
-        YamlNode valueNode;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader("v: " + (valueText.Length == 0 ? "''" : valueText)));
-            valueNode = ((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("v")];
-        }
-        catch (YamlException e) { throw new ConfigException($"value is not valid YAML: {e.Message}", key: path, overrideText: text); }
+        // Read as the value of a one-key document, so "[64, 64]" and "'text'" mean what they mean in a file.
+        YamlNode? root;
+        try { root = YamlReader.LoadRoot("v: " + (valueText.Length == 0 ? "''" : valueText), "override", overrideText: text); }
+        catch (ConfigException e) { throw new ConfigException($"value is {e.Problem}", key: path, overrideText: text); }
+        if (root is not YamlMappingNode { Children.Count: 1 } map || !map.Children.TryGetValue(new YamlScalarNode("v"), out var valueNode))
+            throw new ConfigException("expected one value after '='", key: path, overrideText: text);
         SetValue(config, path, valueNode, source: null, overrideText: text);
     }
 
-    private static YamlMappingNode? Parse(string yaml, string sourceName)
+    private static YamlMappingNode? Parse(string yaml, string sourceName) => YamlReader.LoadRoot(yaml, sourceName) switch
     {
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e) { throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: sourceName, line: (int)e.Start.Line); }
-        if (stream.Documents.Count == 0) return null;
-        return stream.Documents[0].RootNode switch
-        {
-            YamlMappingNode map => map,
-            YamlScalarNode { Value: null or "" } => null,
-            var other => throw new ConfigException("the top level must be a mapping of keys", file: sourceName, line: (int)other.Start.Line),
-        };
-    }
+        YamlMappingNode map => map,
+        null or YamlScalarNode { Value: null or "" } => null,
+        var other => throw new ConfigException("the top level must be a mapping of keys", file: sourceName, line: (int)other.Start.Line),
+    };
 
     private static void ApplyMapping(HerConfig config, YamlMappingNode map, string prefix, string sourceName)
     {
         foreach (var (keyNode, valueNode) in map.Children)
         {
-            string name = ((YamlScalarNode)keyNode).Value ?? "";
+            string name = keyNode is YamlScalarNode { Value: { } plain } ? plain
+                : throw new ConfigException("a key must be a plain name", file: sourceName, line: Line(keyNode));
             string path = prefix + name;
             if (prefix.Length == 0 && ConfigSchema.Sections.Contains(name))
             {
@@ -128,18 +123,9 @@ public static class ConfigLoader
         return near is null ? "unknown key" : $"unknown key (did you mean '{near}'?)";
     }
 
-    /// <summary>Plain YAML scalars become bool, long or double when they read as one; quoted ones stay strings.</summary>
-    private static object? ScalarToObject(YamlScalarNode node)
-    {
-        string? v = node.Value;
-        if (node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) return v;
-        if (v is null or "null" or "~" or "") return null;
-        if (v is "true" or "True") return true;
-        if (v is "false" or "False") return false;
-        if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)) return l;
-        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
-        return v;
-    }
+    /// <summary>Plain YAML scalars become bool, long or double when they read as one (<see cref="ScalarText.ToValue"/>); quoted ones stay strings.</summary>
+    private static object? ScalarToObject(YamlScalarNode node) =>
+        node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? node.Value : ScalarText.ToValue(node.Value);
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HerTools.Core.Scalars;
 
 namespace HerTools.Core.Config;
 
@@ -14,26 +14,35 @@ public static class ConfigSchema
 {
     public static IReadOnlyList<ConfigKey> Keys { get; } =
     [
-        Key("algo", ConfigValueKind.String, "Algorithm: a learner with hindsight relabeling, `her` (DDPG), `td3_her`, `sac_her`, or the same learner with plain replay (the baseline HER must beat), `ddpg`, `td3`, `sac`; or one a user registers. The learner's own section (`td3:`, `sac:`) applies only to it.",
+        Key("algo", ConfigValueKind.String,
+            "Algorithm: a learner with hindsight relabeling, `her` (DDPG), `td3_her`, `sac_her`, or the same learner with plain replay (the baseline " +
+            "HER must beat), `ddpg`, `td3`, `sac`; or one a user registers. The learner's own section (`td3:`, `sac:`) applies only to it.",
             c => c.Algo, (c, v) => c.Algo = (string)v!, v => AlgorithmRegistry.IsRegistered((string)v!) ? null
                 : $"expected a registered algorithm ({string.Join(", ", AlgorithmRegistry.List().Select(a => a.Name))}), got '{v}'"),
         Key("seed", ConfigValueKind.ULong, "Seed of every generator of the run (environment, noise, buffer sampling, network init).",
             c => c.Seed, (c, v) => c.Seed = (ulong)v!),
         Key("total_timesteps", ConfigValueKind.Long, "Environment steps to train for.",
             c => c.TotalTimesteps, (c, v) => c.TotalTimesteps = (long)v!, AtLeast(1L)),
-        Key("threads", ConfigValueKind.Int, "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; more is faster on an idle machine and slower under a competing load; 0 (auto) times the run's own update at each count from 1 to the cores and keeps the fastest, then keeps timing the run's updates and tries the other counts again after 1,000 updates (then twice as late each time nothing faster turns up, up to 64,000) or at once when two windows of 100 updates in a row fall below 60% of the chosen rate, and switches to a count at least 10% faster.",
+        Key("threads", ConfigValueKind.Int,
+            "TorchSharp intra-op threads for this run. 1 is reproducible bit for bit; more is faster on an idle machine and slower under a competing load; 0 " +
+            "(auto) times the run's own update at each count from 1 to the cores and keeps the fastest, then keeps timing the run's updates and tries the " +
+            "other counts again after 1,000 updates (then twice as late each time nothing faster turns up, up to 64,000) or at once when two windows of 100 " +
+            "updates in a row fall below 60% of the chosen rate, and switches to a count at least 10% faster.",
             c => c.Threads, (c, v) => c.Threads = (int)v!, Between(0, 256)),
         Key("run_id", ConfigValueKind.String, "Name of the run in its logs; empty: the run folder's name.",
             c => c.RunId, (c, v) => c.RunId = (string)v!),
 
-        Key("env.id", ConfigValueKind.String, "Registered goal environment id (`PointGoal-v0`, `BitFlip-v0`, `Push2D-v0`, or one a user assembly registers). Its options sit beside it: `env.n_bits`, ...",
+        Key("env.id", ConfigValueKind.String,
+            "Registered goal environment id (`PointGoal-v0`, `BitFlip-v0`, `Push2D-v0`, or one a user assembly registers). "
+            + "Its options sit beside it: `env.n_bits`, ...",
             c => c.Env.Id, (c, v) => c.Env = c.Env with { Id = (string)v! }),
 
         Key("her.n_sampled_goal", ConfigValueKind.Int, "Virtual (relabeled) goals per real transition, k: the relabeled share of a batch is k/(k+1).",
             c => c.Her.NSampledGoal, (c, v) => c.Her.NSampledGoal = (int)v!, AtLeast(0)),
         Key("her.her_ratio", ConfigValueKind.Double, "Relabeled share of a batch, in [0, 1]; when set it replaces `n_sampled_goal`.",
             c => c.Her.HerRatio, (c, v) => c.Her.HerRatio = (double?)v, Between(0.0, 1.0), nullable: true),
-        Key("her.goal_selection_strategy", ConfigValueKind.Choice, "Where relabeled goals come from: `future` (achieved later in the same episode), `final` (the episode's last), `episode` (any of the episode).",
+        Key("her.goal_selection_strategy", ConfigValueKind.Choice,
+            "Where relabeled goals come from: `future` (achieved later in the same episode), `final` (the episode's last), `episode` (any of the episode).",
             c => c.Her.GoalSelectionStrategy, (c, v) => c.Her.GoalSelectionStrategy = (string)v!, choices: ["future", "final", "episode"]),
 
         Key("ddpg.buffer_size", ConfigValueKind.Int, "Replay capacity in transitions; the oldest episodes are evicted first.",
@@ -51,18 +60,23 @@ public static class ConfigSchema
         Key("ddpg.critic_lr", ConfigValueKind.Double, "Adam learning rate of the critic.",
             c => c.Ddpg.CriticLr, (c, v) => c.Ddpg.CriticLr = (double)v!, Positive()),
         Key("ddpg.hidden_sizes", ConfigValueKind.IntList, "Hidden layer widths of both actor and critic.",
-            c => c.Ddpg.HiddenSizes, (c, v) => c.Ddpg.HiddenSizes = (int[])v!, v => ((int[])v!).Length == 0 || ((int[])v!).Any(w => w < 1) ? "needs at least one layer, every width at least 1" : null),
+            c => c.Ddpg.HiddenSizes, (c, v) => c.Ddpg.HiddenSizes = (int[])v!, v => ((int[])v!).Length == 0
+                || ((int[])v!).Any(w => w < 1) ? "needs at least one layer, every width at least 1" : null),
         Key("ddpg.activation", ConfigValueKind.Choice, "Hidden-layer activation.",
             c => c.Ddpg.Activation, (c, v) => c.Ddpg.Activation = (string)v!, choices: ["relu", "tanh", "elu", "leaky_relu"]),
-        Key("ddpg.schedule", ConfigValueKind.Choice, "`step`: train every `train_freq` units with `gradient_steps` updates, target update after each; `cycle`: the HER paper's cycles of `episodes_per_cycle` episodes, `n_batches` updates, one target update.",
+        Key("ddpg.schedule", ConfigValueKind.Choice,
+            "`step`: train every `train_freq` units with `gradient_steps` updates, target update after each; `cycle`: the HER paper's cycles of " +
+            "`episodes_per_cycle` episodes, `n_batches` updates, one target update.",
             c => c.Ddpg.Schedule, (c, v) => c.Ddpg.Schedule = (string)v!, choices: ["step", "cycle"]),
         Key("ddpg.train_freq", ConfigValueKind.Int, "Train every this many `train_freq_unit`s (step schedule).",
             c => c.Ddpg.TrainFreq, (c, v) => c.Ddpg.TrainFreq = (int)v!, AtLeast(1)),
         Key("ddpg.train_freq_unit", ConfigValueKind.Choice, "Unit of `train_freq`: `step` or `episode`.",
             c => c.Ddpg.TrainFreqUnit, (c, v) => c.Ddpg.TrainFreqUnit = (string)v!, choices: ["step", "episode"]),
-        Key("ddpg.gradient_steps", ConfigValueKind.Int, "Gradient steps per training round (step schedule); -1: as many as environment steps collected since the last round.",
+        Key("ddpg.gradient_steps", ConfigValueKind.Int,
+            "Gradient steps per training round (step schedule); -1: as many as environment steps collected since the last round.",
             c => c.Ddpg.GradientSteps, (c, v) => c.Ddpg.GradientSteps = (int)v!, v => (int)v! == -1 || (int)v! >= 1 ? null : "must be -1 or at least 1"),
-        Key("ddpg.n_cycles", ConfigValueKind.Int, "Cycles per epoch (cycle schedule); with `eval.eval_freq: 0` an evaluation runs at each epoch's end, as in the HER paper.",
+        Key("ddpg.n_cycles", ConfigValueKind.Int,
+            "Cycles per epoch (cycle schedule); with `eval.eval_freq: 0` an evaluation runs at each epoch's end, as in the HER paper.",
             c => c.Ddpg.NCycles, (c, v) => c.Ddpg.NCycles = (int)v!, AtLeast(1)),
         Key("ddpg.episodes_per_cycle", ConfigValueKind.Int, "Episodes collected per cycle (cycle schedule).",
             c => c.Ddpg.EpisodesPerCycle, (c, v) => c.Ddpg.EpisodesPerCycle = (int)v!, AtLeast(1)),
@@ -80,24 +94,31 @@ public static class ConfigSchema
             c => c.Ddpg.ClipReturn, (c, v) => c.Ddpg.ClipReturn = (bool)v!),
         Key("ddpg.normalize", ConfigValueKind.Bool, "Running mean/std normalisation of observations and goals, kept apart; saved with the model (HER paper).",
             c => c.Ddpg.Normalize, (c, v) => c.Ddpg.Normalize = (bool)v!),
-        Key("ddpg.relative_goals", ConfigValueKind.Bool, "Networks see desired_goal - achieved_goal instead of the desired goal (baselines' HER `relative_goals`): what is left to do rather than where to go. Decisive on BitFlip-v0, where the action needed is the difference.",
+        Key("ddpg.relative_goals", ConfigValueKind.Bool,
+            "Networks see desired_goal - achieved_goal instead of the desired goal (baselines' HER `relative_goals`): what is left to do rather than where " +
+            "to go. Decisive on BitFlip-v0, where the action needed is the difference.",
             c => c.Ddpg.RelativeGoals, (c, v) => c.Ddpg.RelativeGoals = (bool)v!),
         Key("ddpg.norm_clip", ConfigValueKind.Double, "Clip range of normalised inputs (HER paper: 5).",
             c => c.Ddpg.NormClip, (c, v) => c.Ddpg.NormClip = (double)v!, Positive()),
 
         Key("td3.policy_delay", ConfigValueKind.Int, "TD3: the actor and the targets move once every this many critic updates (SB3's `policy_delay`).",
             c => c.Td3.PolicyDelay, (c, v) => c.Td3.PolicyDelay = (int)v!, AtLeast(1)),
-        Key("td3.target_policy_noise", ConfigValueKind.Double, "TD3: standard deviation of the Gaussian noise on the target action, in the unit action space (SB3's `target_policy_noise`).",
+        Key("td3.target_policy_noise", ConfigValueKind.Double,
+            "TD3: standard deviation of the Gaussian noise on the target action, in the unit action space (SB3's `target_policy_noise`).",
             c => c.Td3.TargetPolicyNoise, (c, v) => c.Td3.TargetPolicyNoise = (double)v!, AtLeast(0.0)),
         Key("td3.target_noise_clip", ConfigValueKind.Double, "TD3: the target noise is clipped to [-clip, clip] (SB3's `target_noise_clip`).",
             c => c.Td3.TargetNoiseClip, (c, v) => c.Td3.TargetNoiseClip = (double)v!, AtLeast(0.0)),
 
-        Key("sac.ent_coef", ConfigValueKind.String, "SAC: entropy coefficient, as SB3's `ent_coef`: `auto` (tuned towards `target_entropy`, starting at 1), `auto_<start>` (e.g. `auto_0.1`), or a fixed positive number.",
+        Key("sac.ent_coef", ConfigValueKind.String,
+            "SAC: entropy coefficient, as SB3's `ent_coef`: `auto` (tuned towards `target_entropy`, starting at 1), `auto_<start>` (e.g. `auto_0.1`), " +
+            "or a fixed positive number.",
             c => c.Sac.EntCoef, (c, v) => c.Sac.EntCoef = (string)v!, v => Check(() => SacConfig.ParseEntCoef((string)v!))),
         Key("sac.target_entropy", ConfigValueKind.String, "SAC: the entropy the tuned coefficient aims for: `auto` (-dim(action), SB3's default) or a number.",
             c => c.Sac.TargetEntropy, (c, v) => c.Sac.TargetEntropy = (string)v!, v => Check(() => SacConfig.ParseTargetEntropy((string)v!))),
 
-        Key("eval.eval_freq", ConfigValueKind.Long, "Evaluate every this many environment steps; 0: at each epoch's end with the cycle schedule (the HER paper's protocol), otherwise only at the end of training. The end of training is always evaluated.",
+        Key("eval.eval_freq", ConfigValueKind.Long,
+            "Evaluate every this many environment steps; 0: at each epoch's end with the cycle schedule (the HER paper's protocol), otherwise only at the " +
+            "end of training. The end of training is always evaluated.",
             c => c.Eval.EvalFreq, (c, v) => c.Eval.EvalFreq = (long)v!, AtLeast(0L)),
         Key("eval.n_eval_episodes", ConfigValueKind.Int, "Episodes per evaluation (the spec's protocol: 100).",
             c => c.Eval.NEvalEpisodes, (c, v) => c.Eval.NEvalEpisodes = (int)v!, AtLeast(1)),
@@ -166,22 +187,7 @@ public static class ConfigSchema
         return Convert.ToHexStringLower(digest)[..12];
     }
 
-    internal static string FormatValue(object? value) => value switch
-    {
-        null => "null",
-        bool b => b ? "true" : "false",
-        string s => s.Length == 0 ? "''" : NeedsQuotes(s) ? "'" + s.Replace("'", "''") + "'" : s,
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        int[] list => "[" + string.Join(", ", list.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "null",
-    };
-
-    private static bool NeedsQuotes(string s) =>
-        s.IndexOfAny([':', '#', '[', ']', '{', '}', ',', '\'', '"', '&', '*', '!', '|', '>', '%', '@', '`']) >= 0
-        || s is "true" or "false" or "null" or "~" || double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
-        || char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]);
+    internal static string FormatValue(object? value) => ScalarText.Format(value);
 
     /// <summary>The reference page of every key (<c>docs/config.md</c>).</summary>
     public static string ToMarkdown()

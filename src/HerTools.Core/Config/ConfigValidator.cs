@@ -8,6 +8,21 @@ internal static class ConfigValidator
     internal static void RememberOrigin(HerConfig config, string path, (string File, int Line)? source, string? overrideText) =>
         config.Origins[path] = new ConfigOrigin(source?.File, source?.Line, overrideText);
 
+    /// <summary>A problem with <paramref name="key"/>, pointing where its value came from.</summary>
+    internal static ConfigException ErrorAt(HerConfig config, string key, string problem, string sourceName)
+    {
+        var origin = config.Origins.GetValueOrDefault(key, new ConfigOrigin(sourceName, null, null));
+        return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
+    }
+
+    /// <summary>What only the environment itself can tell: a buffer must hold one whole episode.</summary>
+    internal static void CheckRunnable(HerConfig config, int maxEpisodeSteps, string sourceName)
+    {
+        if (config.Ddpg.BufferSize < maxEpisodeSteps)
+            throw ErrorAt(config, "ddpg.buffer_size",
+                $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps), got {config.Ddpg.BufferSize}", sourceName);
+    }
+
     internal static void Validate(HerConfig config, string sourceName)
     {
         ConfigException Error(string key, string problem)
@@ -16,13 +31,19 @@ internal static class ConfigValidator
             return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
         }
 
+        // run_id names the run in every progress.csv row and may name its folder: a line break would tear the CSV rows
+        // (which are cut and read line by line), a separator would put the folder elsewhere.
+        if (config.RunId.Any(c => char.IsControl(c) || c is '/' or '\\') || config.RunId is "." or "..")
+            throw Error("run_id", $"must not contain line breaks, other control characters or path separators, got '{config.RunId.ReplaceLineEndings("\\n")}'");
+
         if (config.Ddpg.BatchSize > config.Ddpg.BufferSize)
             throw Error("ddpg.batch_size", $"must not exceed ddpg.buffer_size ({config.Ddpg.BufferSize}), got {config.Ddpg.BatchSize}");
 
         // The spec's evaluation episodes have seeds apart from training's: the run's first episode is reset with `seed`.
         var eval = config.Eval;
         if (config.Seed >= eval.EvalSeed && config.Seed - eval.EvalSeed < (ulong)eval.NEvalEpisodes)
-            throw Error("seed", $"must not be one of the evaluation seeds (eval.eval_seed {eval.EvalSeed} to {eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
+            throw Error("seed", $"must not be one of the evaluation seeds (eval.eval_seed {eval.EvalSeed} to " +
+                $"{eval.EvalSeed + (ulong)eval.NEvalEpisodes - 1}): " +
                 $"the first training episode would be an evaluation episode; got {config.Seed}");
 
         // A learner's own keys set for another learner would be silently ignored; SAC's soft values and sampled actions
@@ -36,7 +57,8 @@ internal static class ConfigValidator
                 throw Error(key, $"applies to the {section} learner, but algo '{config.Algo}' learns with {learner} (use algo: {section}_her or {section})");
         }
         if (learner == "sac" && config.Ddpg.ClipReturn)
-            throw Error("ddpg.clip_return", $"cannot be used with algo '{config.Algo}': SAC's soft values include the entropy bonus, so returns are not bounded by [-1/(1-gamma), 0]");
+            throw Error("ddpg.clip_return", $"cannot be used with algo '{config.Algo}': SAC's soft values include the entropy bonus, "
+                + "so returns are not bounded by [-1/(1-gamma), 0]");
         if (learner == "sac" && config.Ddpg.ActionL2 > 0)
             throw Error("ddpg.action_l2", $"cannot be used with algo '{config.Algo}': SAC's actor samples its actions (its entropy term keeps them spread)");
 

@@ -6,7 +6,8 @@ namespace HerTools.Core.Config;
 /// </summary>
 public sealed class HerConfig
 {
-    /// <summary>A learner with or without relabeling: <c>her</c> (DDPG with hindsight relabeling), <c>td3_her</c>, <c>sac_her</c>, or <c>ddpg</c>, <c>td3</c>, <c>sac</c> (plain replay, the baselines).</summary>
+    /// <summary>A learner with or without relabeling: <c>her</c> (DDPG with hindsight relabeling), <c>td3_her</c>, <c>sac_her</c>,
+    /// or <c>ddpg</c>, <c>td3</c>, <c>sac</c> (plain replay, the baselines).</summary>
     public string Algo { get; set; } = "her";
     public ulong Seed { get; set; }
     public long TotalTimesteps { get; set; } = 10_000;
@@ -48,7 +49,8 @@ public sealed class HerConfig
     /// <summary>The resolved config as YAML, every key written (the run folder's <c>config.yaml</c>).</summary>
     public string ToYaml() => ConfigSchema.ToYaml(this);
 
-    /// <summary>A short hash of everything that shapes learning, the seed, run id and total_timesteps aside (a resume may extend the budget), so runs of one setting share it.</summary>
+    /// <summary>A short hash of everything that shapes learning, the seed, run id and total_timesteps aside (a resume may extend the budget), so runs of one
+    /// setting share it.</summary>
     public string ComputeHash() => ConfigSchema.Hash(this);
 }
 
@@ -121,7 +123,8 @@ public sealed record SacConfig
     /// <summary><c>auto</c> (-dim(action)) or a number.</summary>
     public string TargetEntropy { get; set; } = "auto";
 
-    /// <summary>Reads SB3's <c>ent_coef</c> forms: <c>auto</c> (tuned from 1), <c>auto_&lt;start&gt;</c> (tuned from start) or a positive number (fixed).</summary>
+    /// <summary>Reads SB3's <c>ent_coef</c> forms: <c>auto</c> (tuned from 1), <c>auto_&lt;start&gt;</c> (tuned from start) or a positive
+    /// number (fixed).</summary>
     /// <exception cref="ArgumentException">Any other text.</exception>
     public static (bool Tuned, double Value) ParseEntCoef(string text)
     {
@@ -138,14 +141,13 @@ public sealed record SacConfig
     {
         string t = text.Trim();
         if (t == "auto") return null;
-        if (double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
-            return value;
+        if (Scalars.ScalarText.TryParseReal(t, out double value) && double.IsFinite(value)) return value;
         throw new ArgumentException($"target_entropy must be 'auto' or a number, got '{text}'");
     }
 
+    // Numbers follow the one rule of config values (ScalarText).
     private static double? PositiveNumber(string text) =>
-        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
-            && value > 0 && double.IsFinite(value) ? value : null;
+        Scalars.ScalarText.TryParseReal(text, out double value) && value > 0 && double.IsFinite(value) ? value : null;
 }
 
 /// <summary>The <c>eval:</c> section: the evaluation protocol of the spec.</summary>

@@ -14,7 +14,8 @@ public static class Presets
     {
         var assembly = ConfigLoader.PresetAssembly;
         var presets = new List<PresetInfo>();
-        foreach (string resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(ConfigLoader.PresetPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (string resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(ConfigLoader.PresetPrefix,
+            StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);

@@ -11,7 +11,7 @@ namespace HerTools.Core.Envs;
 /// </summary>
 [GoalEnvironment(EnvId, Description = "n-bit flipping with continuous actions (bit i flips when a[i] > 0); the classic HER benchmark",
     MaxEpisodeSteps = DefaultBitCount)]
-public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated
+public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces
 {
     public const string EnvId = "BitFlip-v0";
     public const int DefaultBitCount = 10;
@@ -97,14 +97,15 @@ public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated
 
     public void ReadState(BinaryReader reader)
     {
-        int bits = reader.ReadInt32();
+        int bits = SavedStateException.Read("BitFlip-v0 n_bits", reader.ReadInt32);
         if (bits != BitCount)
-            throw new HerToolsException($"BitFlip-v0 state was saved with n_bits={bits}; this environment has n_bits={BitCount}");
-        ulong state = reader.ReadUInt64(), target = reader.ReadUInt64();
+            throw new SavedStateException("BitFlip-v0 n_bits", $"BitFlip-v0 state was saved with n_bits={bits}; this environment has n_bits={BitCount}");
+        ulong state = SavedStateException.Read("BitFlip-v0 state", reader.ReadUInt64), target = SavedStateException.Read("BitFlip-v0 target",
+            reader.ReadUInt64);
         if (((state | target) & ~_mask) != 0)
-            throw new HerToolsException($"BitFlip-v0 state has bits set beyond n_bits={BitCount}");
-        int t = reader.ReadInt32();
-        _rng.ReadState(reader);
+            throw new SavedStateException("BitFlip-v0 state", $"has bits set beyond n_bits={BitCount}");
+        int t = SavedStateException.ReadInt32(reader, "BitFlip-v0 episode step", 0, MaxEpisodeSteps);
+        _rng.ReadState(reader, "BitFlip-v0 generator");
         _state = state; _target = target; _t = t;
     }
 
@@ -119,7 +120,8 @@ public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated
         long expected = (long)rows * BitCount;
         if (achieved.Length != expected || desired.Length != expected)
             throw new ArgumentException(
-                $"BitFlip-v0 goals have {BitCount} values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and {desired.Length}");
+                $"BitFlip-v0 goals have {BitCount} values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and " +
+                $"{desired.Length}");
     }
 
     private float[] Bits(ulong bits)

@@ -12,7 +12,7 @@ namespace HerTools.Core.Envs;
 /// zero reward, returned arrays not reused and actions not modified.
 /// Episodes and steps are counted from 1 in messages: "step 1 of episode 1" is the first step played.
 /// </summary>
-public static class EnvChecker
+public static partial class EnvChecker
 {
     public const string SpacesCheck = "spaces";
     public const string ObservationCheck = "observation";
@@ -72,10 +72,9 @@ public static class EnvChecker
         public float[] AchievedGoal { get; } = achievedGoal;
         public float[] DesiredGoal { get; } = desiredGoal;
         public StepResult Result { get; } = result;
-        // The answers of the one-row calls, null when the call failed or does not exist.
-        public float? RowReward { get; set; }
-        public bool? RowTerminated { get; set; }
-        public bool? RowTruncated { get; set; }
+        // The answers of the one-row calls of ComputeReward, ComputeTerminated, ComputeTruncated (in that order),
+        // null when the call failed or does not exist.
+        public object?[] RowAnswers { get; } = new object?[3];
         public string Where => $"step {Step} of episode {Episode}";
     }
 
@@ -130,7 +129,8 @@ public static class EnvChecker
             }
             if (space.AchievedGoal is Box achieved && space.DesiredGoal is Box desired && achieved.Size != desired.Size)
             {
-                found.Add(SpacesCheck, $"achieved_goal has {achieved.Size} values but desired_goal has {desired.Size}; ComputeReward pairs them value by value");
+                found.Add(SpacesCheck,
+                    $"achieved_goal has {achieved.Size} values but desired_goal has {desired.Size}; ComputeReward pairs them value by value");
                 usable = false;
             }
         }
@@ -255,7 +255,9 @@ public static class EnvChecker
         {
             if (!Same(original, copy))
             {
-                found.Add(AliasingCheck, $"the observation returned {by} was changed by later calls (was {Show(copy)}, now {Show(original)}); Reset and Step must return new arrays");
+                found.Add(AliasingCheck,
+                    $"the observation returned {by} was changed by later calls (was {Show(copy)}, now {Show(original)}); Reset and Step must return new " +
+                    "arrays");
                 break;
             }
         }
@@ -269,45 +271,14 @@ public static class EnvChecker
         StepInfo[] info = [r.Info];
         if (!float.IsFinite(r.Reward)) found.Add(RewardCheck, $"{t.Where}: reward is {F(r.Reward)}");
 
-        var reward = new float[1];
-        try
+        foreach (var function in GoalFunctions(env))
         {
-            env.ComputeReward(t.AchievedGoal, t.DesiredGoal, info, reward);
-            t.RowReward = reward[0];
-            if (!SameFloat(reward[0], r.Reward))
-                found.Add(RewardCheck, $"{t.Where}: reward {F(r.Reward)} but ComputeReward gives {F(reward[0])} {pair}");
-        }
-        catch (Exception ex) { found.Add(ExceptionCheck, $"{t.Where}: ComputeReward threw {Describe(ex)}"); }
-
-        var flag = new bool[1];
-        if (env is IComputesTerminated terminated)
-        {
-            try
-            {
-                terminated.ComputeTerminated(t.AchievedGoal, t.DesiredGoal, info, flag);
-                t.RowTerminated = flag[0];
-                if (flag[0] != r.Terminated)
-                    found.Add(TerminatedCheck, $"{t.Where}: terminated {B(r.Terminated)} but ComputeTerminated gives {B(flag[0])} {pair}");
-            }
-            catch (Exception ex) { found.Add(ExceptionCheck, $"{t.Where}: ComputeTerminated threw {Describe(ex)}"); }
-        }
-        else if (r.Terminated)
-        {
-            // Without ComputeTerminated the HER buffer can only keep the stored flag, so every goal relabeled onto
-            // this step would end the episode too: wrong bootstrapping, silently.
+            function.CheckStep(t, pair, info, found);
+            // Where ComputeTerminated's own check would come: without it the HER buffer can only keep the stored flag,
+            // so every goal relabeled onto this step would end the episode too: wrong bootstrapping, silently.
+            if (function.Check != RewardCheck || env is IComputesTerminated || !r.Terminated) continue;
             found.Add(TerminatedCheck, $"{t.Where}: terminated is true but the environment does not implement IComputesTerminated; " +
                 "the HER buffer would keep that flag for every goal relabeled onto this step (implement IComputesTerminated)");
-        }
-        if (env is IComputesTruncated truncated)
-        {
-            try
-            {
-                truncated.ComputeTruncated(t.AchievedGoal, t.DesiredGoal, info, flag);
-                t.RowTruncated = flag[0];
-                if (flag[0] != r.Truncated)
-                    found.Add(TruncatedCheck, $"{t.Where}: truncated {B(r.Truncated)} but ComputeTruncated gives {B(flag[0])} {pair}");
-            }
-            catch (Exception ex) { found.Add(ExceptionCheck, $"{t.Where}: ComputeTruncated threw {Describe(ex)}"); }
         }
 
         if (r.Info.IsSuccess != (r.Reward == 0f))
@@ -368,7 +339,8 @@ public static class EnvChecker
             if (!StepAndCompare(env, episode, i, where, found, out string? diff)) return;
             if (diff is not null)
             {
-                found.Add(StateCheck, $"{where}: after WriteState {savedAt} and ReadState, the same actions differ: {diff} (uninterrupted run, then restored run)");
+                found.Add(StateCheck,
+                    $"{where}: after WriteState {savedAt} and ReadState, the same actions differ: {diff} (uninterrupted run, then restored run)");
                 return;
             }
         }
@@ -377,7 +349,9 @@ public static class EnvChecker
         catch (Exception ex) { found.Add(ExceptionCheck, $"episode {e}: Reset() without a seed after ReadState threw {Describe(ex)}"); return; }
         if (!CheckObservation(env, restoredReset, $"Reset() without a seed after ReadState in episode {e}", found, reportOutside: false)) return;
         if (Difference(nextReset, restoredReset) is string generatorDiff)
-            found.Add(StateCheck, $"episode {e}: after ReadState, the next Reset() without a seed differs: {generatorDiff} (uninterrupted run, then restored run); the generator must be saved too");
+            found.Add(StateCheck,
+                $"episode {e}: after ReadState, the next Reset() without a seed differs: {generatorDiff} (uninterrupted run, then restored run); the " +
+                "generator must be saved too");
     }
 
     private static bool StepAndCompare(IGoalEnv env, Episode episode, int index, string where, Findings found, out string? difference)
@@ -420,51 +394,7 @@ public static class EnvChecker
         }
         string whole = $"on all {n} played transitions at once (no infos, as the replay buffer calls it)";
 
-        var rewards = new float[n];
-        try
-        {
-            env.ComputeReward(achieved, desired, ReadOnlySpan<StepInfo>.Empty, rewards);
-            for (int i = 0; i < n; i++)
-            {
-                var t = played[i];
-                float expected = t.RowReward ?? t.Result.Reward;
-                if (!SameFloat(rewards[i], expected))
-                    found.Add(BatchCheck, $"{t.Where}: ComputeReward {whole} gives {F(rewards[i])} for this row, but {F(expected)} for the row alone");
-            }
-        }
-        catch (Exception ex) { found.Add(ExceptionCheck, $"ComputeReward {whole} threw {Describe(ex)}"); }
-
-        var flags = new bool[n];
-        if (env is IComputesTerminated terminated)
-        {
-            try
-            {
-                terminated.ComputeTerminated(achieved, desired, ReadOnlySpan<StepInfo>.Empty, flags);
-                for (int i = 0; i < n; i++)
-                {
-                    var t = played[i];
-                    bool expected = t.RowTerminated ?? t.Result.Terminated;
-                    if (flags[i] != expected)
-                        found.Add(BatchCheck, $"{t.Where}: ComputeTerminated {whole} gives {B(flags[i])} for this row, but {B(expected)} for the row alone");
-                }
-            }
-            catch (Exception ex) { found.Add(ExceptionCheck, $"ComputeTerminated {whole} threw {Describe(ex)}"); }
-        }
-        if (env is IComputesTruncated truncated)
-        {
-            try
-            {
-                truncated.ComputeTruncated(achieved, desired, ReadOnlySpan<StepInfo>.Empty, flags);
-                for (int i = 0; i < n; i++)
-                {
-                    var t = played[i];
-                    bool expected = t.RowTruncated ?? t.Result.Truncated;
-                    if (flags[i] != expected)
-                        found.Add(BatchCheck, $"{t.Where}: ComputeTruncated {whole} gives {B(flags[i])} for this row, but {B(expected)} for the row alone");
-                }
-            }
-            catch (Exception ex) { found.Add(ExceptionCheck, $"ComputeTruncated {whole} threw {Describe(ex)}"); }
-        }
+        foreach (var function in GoalFunctions(env)) function.CheckBatch(played, achieved, desired, whole, found);
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HerTools.Core.Scalars;
 
 namespace HerTools.Core.Envs;
 
@@ -88,10 +89,7 @@ public sealed record EnvOption(string Name, EnvOptionType Type, object? Default,
             case double or float or decimal:
                 return IntegralToInt(System.Convert.ToDouble(value, CultureInfo.InvariantCulture));
             case string s:
-                s = s.Trim();
-                if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l))
-                    return l >= int.MinValue && l <= int.MaxValue ? (int)l : null;
-                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? IntegralToInt(parsed) : null;
+                return ScalarText.TryParseInteger(s, out int parsed) ? parsed : null;
             default: return null;
         }
     }
@@ -103,12 +101,7 @@ public sealed record EnvOption(string Name, EnvOptionType Type, object? Default,
     private static bool? ToBool(object value) => value switch
     {
         bool b => b,
-        string s => s.Trim().ToLowerInvariant() switch
-        {
-            "true" or "yes" or "on" => true,
-            "false" or "no" or "off" => false,
-            _ => null,
-        },
+        string s => ScalarText.TryParseBool(s, out bool parsed) ? parsed : null,
         _ => null,
     };
 
@@ -119,8 +112,7 @@ public sealed record EnvOption(string Name, EnvOptionType Type, object? Default,
         {
             case bool: return null;
             case string s:
-                if (!double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return null;
-                break;
+                return ScalarText.TryParseReal(s, out d) ? d : null;
             case IConvertible c when value is double or float or decimal or int or long or short or byte or sbyte or ushort or uint or ulong:
                 d = c.ToDouble(CultureInfo.InvariantCulture);
                 break;

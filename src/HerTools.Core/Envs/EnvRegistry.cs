@@ -225,7 +225,10 @@ public static class EnvRegistry
             if (option.Default is not null)
             {
                 try { option.Convert(option.Default, id); }
-                catch (EnvOptionException ex) { throw new EnvRegistrationException($"{id}: the default of option '{option.Name}' is invalid: {ex.Message}", ex); }
+                catch (EnvOptionException ex)
+                {
+                    throw new EnvRegistrationException($"{id}: the default of option '{option.Name}' is invalid: {ex.Message}", ex);
+                }
             }
         }
     }
@@ -244,7 +247,8 @@ public static class EnvRegistry
         int most = constructors.Max(c => c.GetParameters().Length);
         var widest = constructors.Where(c => c.GetParameters().Length == most).ToArray();
         if (widest.Length > 1)
-            throw new EnvRegistrationException($"{id}: {name} has {widest.Length} public constructors with {most} parameters; the options come from the one with the most");
+            throw new EnvRegistrationException($"{id}: {name} has {widest.Length} public constructors with {most} parameters; the options come from the one " +
+                "with the most");
         var constructor = widest[0];
         var parameters = constructor.GetParameters();
 
@@ -310,7 +314,8 @@ public static class EnvRegistry
             catch (HerToolsException ex)
             {
                 throw new EnvRegistrationException(
-                    $"{id}: cannot make {name} with default options to read its MaxEpisodeSteps; set [GoalEnvironment(MaxEpisodeSteps = ...)]: {ex.Message}", ex);
+                    $"{id}: cannot make {name} with default options to read its MaxEpisodeSteps; set [GoalEnvironment(MaxEpisodeSteps = ...)]: " +
+                    $"{ex.Message}", ex);
             }
         }
         return new EnvSpec(id, description, options, maxEpisodeSteps, Create);

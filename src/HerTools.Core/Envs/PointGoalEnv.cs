@@ -14,7 +14,7 @@ namespace HerTools.Core.Envs;
 /// </remarks>
 [GoalEnvironment(EnvId, Description = "1D point-mass reaching: reach the goal position within 0.05",
     MaxEpisodeSteps = DefaultMaxEpisodeSteps)]
-public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated
+public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces
 {
     public const string EnvId = "PointGoal-v0";
     public const float DistanceThreshold = 0.05f;
@@ -85,10 +85,16 @@ public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated
         _rng.WriteState(writer);
     }
 
+    /// <summary>Restores what <see cref="WriteState"/> wrote; a position, velocity or goal outside [-1, 1] or a clock
+    /// outside the time limit is refused (no episode gets there).</summary>
     public void ReadState(BinaryReader reader)
     {
-        _x = reader.ReadSingle(); _v = reader.ReadSingle(); _g = reader.ReadSingle(); _t = reader.ReadInt32();
-        _rng.ReadState(reader);
+        float x = SavedStateException.ReadSingle(reader, "PointGoal-v0 position", -1f, 1f);
+        float v = SavedStateException.ReadSingle(reader, "PointGoal-v0 velocity", -1f, 1f);
+        float g = SavedStateException.ReadSingle(reader, "PointGoal-v0 goal", -1f, 1f);
+        int t = SavedStateException.ReadInt32(reader, "PointGoal-v0 episode step", 0, MaxEpisodeSteps);
+        _rng.ReadState(reader, "PointGoal-v0 generator");
+        _x = x; _v = v; _g = g; _t = t;
     }
 
     // ||ag - dg||_2 <= threshold; in one dimension the norm is the absolute difference.
@@ -97,7 +103,8 @@ public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated
     private static void CheckBatch(ReadOnlySpan<float> achieved, ReadOnlySpan<float> desired, int rows)
     {
         if (achieved.Length != rows || desired.Length != rows)
-            throw new ArgumentException($"PointGoal-v0 goals have 1 value: expected {rows} achieved and desired values, got {achieved.Length} and {desired.Length}");
+            throw new ArgumentException($"PointGoal-v0 goals have 1 value: expected {rows} achieved and desired values, got {achieved.Length} and " +
+                $"{desired.Length}");
     }
 
     private GoalObservation CurrentObservation() => new([_x, _v], [_x], [_g]);

@@ -130,7 +130,8 @@ public sealed class Push2DEnv : IGoalEnv, IComputesTerminated
     {
         long expected = 2L * rows;
         if (achieved.Length != expected || desired.Length != expected)
-            throw new ArgumentException($"Push2D-v0 goals have 2 values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and {desired.Length}");
+            throw new ArgumentException(
+                $"Push2D-v0 goals have 2 values: expected {expected} achieved and desired values for {rows} rows, got {achieved.Length} and {desired.Length}");
     }
 
     private GoalObservation CurrentObservation() => new([_px, _py, _bx, _by, _bx - _px, _by - _py], [_bx, _by], [_gx, _gy]);

@@ -58,6 +58,7 @@ public sealed class CsvLog<TRow> : IDisposable
             csv.WriteRecord(row);
             csv.NextRecord();
         }
+        FaultInjection.At(FaultPoint.LogAppend, Path);
         WriteRaw(text.ToString());
     }
 
@@ -96,6 +97,27 @@ public sealed class CsvLog<TRow> : IDisposable
             stream.SetLength(keepLength);
             stream.Flush(flushToDisk: true);
         }
+    }
+
+    /// <summary>The file's length in bytes: every complete row written so far (a checkpoint records it).</summary>
+    public long Length => _stream.Length;
+
+    /// <summary>
+    /// Cuts the file back to <paramref name="length"/> bytes, the length a checkpoint recorded: how a resume drops the
+    /// rows a dead process wrote after that checkpoint, without reading them. False (nothing changed) when the file
+    /// is missing or shorter, which only a file changed by hand can be; the caller then falls back to <see cref="CutAfter"/>.
+    /// </summary>
+    public static bool TruncateTo(string path, long length)
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        if (stream.Length < length) return false;
+        if (stream.Length > length)
+        {
+            stream.SetLength(length);
+            stream.Flush(flushToDisk: true);
+        }
+        return true;
     }
 
     /// <summary>Forces the rows written so far to disk (before a checkpoint, so the log is never behind it after a power loss).</summary>

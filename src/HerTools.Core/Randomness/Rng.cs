@@ -94,9 +94,17 @@ public sealed class Rng
         writer.Write(_hasSpareNormal); writer.Write(_spareNormal);
     }
 
-    public void ReadState(BinaryReader reader)
+    /// <summary>Restores what <see cref="WriteState"/> wrote. The all-zero state is refused: xoshiro never leaves it,
+    /// every draw would be 0, and a bounded draw would retry forever. <paramref name="name"/> names the fields.</summary>
+    public void ReadState(BinaryReader reader, string name = "generator")
     {
-        _s0 = reader.ReadUInt64(); _s1 = reader.ReadUInt64(); _s2 = reader.ReadUInt64(); _s3 = reader.ReadUInt64();
-        _hasSpareNormal = reader.ReadBoolean(); _spareNormal = reader.ReadDouble();
+        ulong s0 = SavedStateException.Read($"{name} state", reader.ReadUInt64), s1 = SavedStateException.Read($"{name} state", reader.ReadUInt64);
+        ulong s2 = SavedStateException.Read($"{name} state", reader.ReadUInt64), s3 = SavedStateException.Read($"{name} state", reader.ReadUInt64);
+        if ((s0 | s1 | s2 | s3) == 0) throw new SavedStateException($"{name} state", "is all zero, which xoshiro256** never reaches");
+        bool hasSpare = SavedStateException.ReadBoolean(reader, $"{name} spare normal flag");
+        // A standard normal draw; Box-Muller gives at most about 8.6 in magnitude from a 53-bit uniform.
+        double spare = SavedStateException.ReadDouble(reader, $"{name} spare normal", -64, 64);
+        _s0 = s0; _s1 = s1; _s2 = s2; _s3 = s3;
+        _hasSpareNormal = hasSpare; _spareNormal = spare;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using HerTools.Core.Envs;
 
 namespace HerTools.Core.Replay;
 
@@ -68,7 +69,12 @@ public sealed partial class HerReplayBuffer
         long payloadLength = BitConverter.ToInt64(header[12..20]);
         long maxPayload = MaxPayloadBytes();
         if (payloadLength < 0 || payloadLength > maxPayload)
-            throw new ReplayBufferFormatException($"replay buffer file declares a payload of {payloadLength} bytes; a buffer of this capacity and shape writes at most {maxPayload}");
+            throw new ReplayBufferFormatException($"replay buffer file declares a payload of {payloadLength} bytes; a buffer of this capacity and shape " +
+                $"writes at most {maxPayload}");
+        // Nor more than the file holds: a length in the file never sizes an allocation the file cannot fill.
+        if (stream.CanSeek && payloadLength > stream.Length - stream.Position)
+            throw new ReplayBufferFormatException($"truncated replay buffer file: the payload declares {payloadLength} bytes, the file has " +
+                $"{stream.Length - stream.Position}");
 
         var payload = new byte[payloadLength];
         int payloadRead = ReadFully(stream, payload);
@@ -97,7 +103,8 @@ public sealed partial class HerReplayBuffer
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         string envId = reader.ReadString();
         if (envId != _env.Id)
-            throw new ReplayBufferFormatException($"the replay buffer file was filled from {envId}; this buffer's environment is {_env.Id}");
+            throw new ReplayBufferFormatException($"the replay buffer file was filled from {Checkpoints.CheckpointNames.Printable(envId)}; this buffer's " +
+                $"environment is {_env.Id}");
         ExpectSame("capacity", reader.ReadInt32(), Capacity);
         ExpectSame("observation size", reader.ReadInt32(), ObservationSize);
         ExpectSame("goal size", reader.ReadInt32(), GoalSize);
@@ -130,7 +137,8 @@ public sealed partial class HerReplayBuffer
             if (n == 0) oldestFirstRow = firstRow;
             else if (firstRow == 0 && _rowCapacity - (previousLastRow + 1) < MaxEpisodeSteps + 1) wraps++;
             else if (firstRow != previousLastRow + 1)
-                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} starts at row {firstRow}, not after the previous one (row {previousLastRow})");
+                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} starts at row {firstRow}, not after the previous one " +
+                    $"(row {previousLastRow})");
             if (wraps > 1 || (wraps == 1 && lastRow >= oldestFirstRow))
                 throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} overlaps older episodes");
             previousLastRow = lastRow;
@@ -138,14 +146,20 @@ public sealed partial class HerReplayBuffer
             long flagsAt = reader.BaseStream.Position + GoalSize * sizeof(float) + (long)(steps + 1) * _rowStride * sizeof(float);
             if (flagsAt + steps + 1 > payload.Length) throw new EndOfStreamException();
             for (int t = 0; t <= steps; t++)
-                if (((payload[flagsAt + t] & StepStored) != 0) != (t < steps))
+            {
+                byte flags = payload[flagsAt + t];
+                if (((flags & StepStored) != 0) != (t < steps) || (flags & ~(StepStored | StepTerminated | StepTruncated)) != 0)
                     throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {n} has step flags that do not match its length");
+            }
+            CheckEpisodeValues(payload.AsSpan((int)reader.BaseStream.Position, (int)(flagsAt - reader.BaseStream.Position)), steps, n);
             reader.BaseStream.Position = flagsAt + steps + 1;
         }
         if (transitions != transitionCount)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: its episodes hold {transitions} transitions, its header says {transitionCount}");
+            throw new ReplayBufferFormatException($"inconsistent replay buffer file: its episodes hold {transitions} transitions, its header says " +
+                $"{transitionCount}");
         if (!inProgress && episodeCount > 0 && nextFirstRow != previousLastRow + 1)
-            throw new ReplayBufferFormatException($"inconsistent replay buffer file: the next episode would start at row {nextFirstRow}, not after the newest one");
+            throw new ReplayBufferFormatException($"inconsistent replay buffer file: the next episode would start at row {nextFirstRow}, not after the " +
+                $"newest one");
         if (reader.BaseStream.Position != payload.Length)
             throw new ReplayBufferFormatException("inconsistent replay buffer file: bytes left over after the last episode");
 
@@ -171,6 +185,80 @@ public sealed partial class HerReplayBuffer
             }
             _currentSlot = slot;
         }
+    }
+
+    /// <summary>
+    /// An episode's desired goal and rows (as saved: goal, then steps + 1 rows of observation, achieved goal, action)
+    /// must be finite: sampled rows go straight to the networks, where a NaN would poison training, not stop it.
+    /// Whether they lie in the environment's spaces is the trainer's question (<see cref="FindStoredOutside"/>).
+    /// </summary>
+    private void CheckEpisodeValues(ReadOnlySpan<byte> bytes, int steps, int episode)
+    {
+        var values = MemoryMarshal.Cast<byte, float>(bytes);
+        if (!AllFinite(values[..GoalSize]))
+            throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {episode} desired goal holds a value that is not finite");
+        var rows = values[GoalSize..];
+        for (int t = 0; t <= steps; t++)
+        {
+            // The last row's action slot is unused (and saved as it lies).
+            var row = rows.Slice(t * _rowStride, t < steps ? _rowStride : _actionOffset);
+            if (!AllFinite(row))
+                throw new ReplayBufferFormatException($"inconsistent replay buffer file: episode {episode} row {t} holds a value that is not finite");
+        }
+    }
+
+    /// <summary>
+    /// The first stored value outside the given spaces, described ("episode 3 action 7"), or null: every action against
+    /// <paramref name="actions"/> (with a rounding's worth of slack), and with <paramref name="states"/> every observation
+    /// and goal against its space. A trainer that clips its actions (and an environment that keeps within its spaces)
+    /// never stores one; a checkpoint that holds one was made by hand.
+    /// </summary>
+    internal string? FindStoredOutside(Box actions, GoalObservationSpace? states)
+    {
+        for (int n = 0, slot = _oldestSlot; n < _episodeCount; n++, slot = slot + 1 == _episodeSlots ? 0 : slot + 1)
+        {
+            if (states is not null && !states.DesiredGoal.Contains(_episodeDesiredGoal.AsSpan(slot * GoalSize, GoalSize)))
+                return $"episode {n} desired goal";
+            int firstRow = _episodeFirstRow[slot], lastRow = _episodeLastRow[slot];
+            for (int row = firstRow; row <= lastRow; row++)
+            {
+                var values = _rows.AsSpan(row * _rowStride, _rowStride);
+                if (states is not null && (!states.Observation.Contains(values[..ObservationSize])
+                    || !states.AchievedGoal.Contains(values.Slice(ObservationSize, GoalSize))))
+                    return $"episode {n} row {row - firstRow}";
+                if (row < lastRow && !Within(actions, values[_actionOffset..])) return $"episode {n} action {row - firstRow}";
+            }
+        }
+        return null;
+    }
+
+    private static bool Within(Box space, ReadOnlySpan<float> action)
+    {
+        for (int i = 0; i < action.Length; i++)
+        {
+            // The actor's tanh is mapped onto [low, high] in float arithmetic: allow a rounding's worth beyond.
+            float slack = 1e-5f * (space.High[i] - space.Low[i]);
+            if (!(action[i] >= space.Low[i] - slack && action[i] <= space.High[i] + slack)) return false;
+        }
+        return true;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
+    /// <summary>Whether the episode in progress ends in <paramref name="state"/>: its last row holds the observation and
+    /// achieved goal, and its desired goal is the state's. A restored run checks its state file against its buffer file.</summary>
+    internal bool EpisodeInProgressEndsAt(GoalObservation state)
+    {
+        if (!_episodeInProgress) return false;
+        var row = _rows.AsSpan(_episodeLastRow[_currentSlot] * _rowStride, _rowStride);
+        return row[..ObservationSize].SequenceEqual(state.Observation)
+            && row.Slice(ObservationSize, GoalSize).SequenceEqual(state.AchievedGoal)
+            && _episodeDesiredGoal.AsSpan(_currentSlot * GoalSize, GoalSize).SequenceEqual(state.DesiredGoal);
     }
 
     private static void ExpectSame(string what, int inFile, int inBuffer)

@@ -90,16 +90,19 @@ public sealed partial class HerReplayBuffer
     {
         ArgumentNullException.ThrowIfNull(env);
         if (maxEpisodeSteps < 1) throw new ArgumentOutOfRangeException(nameof(maxEpisodeSteps), maxEpisodeSteps, "must be at least 1");
-        if (capacity < maxEpisodeSteps) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"must hold at least one whole episode ({maxEpisodeSteps} steps)");
+        if (capacity < maxEpisodeSteps) throw new ArgumentOutOfRangeException(nameof(capacity), capacity,
+            $"must hold at least one whole episode ({maxEpisodeSteps} steps)");
         if (observationSize < 0) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "must not be negative");
         if (goalSize < 1) throw new ArgumentOutOfRangeException(nameof(goalSize), goalSize, "must be at least 1");
         if (actionSize < 1) throw new ArgumentOutOfRangeException(nameof(actionSize), actionSize, "must be at least 1");
         if (!Enum.IsDefined(strategy)) throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "not a goal selection strategy");
         if (!(herRatio >= 0 && herRatio <= 1)) throw new ArgumentOutOfRangeException(nameof(herRatio), herRatio, "must be in [0, 1]");
         var space = env.ObservationSpace;
-        if (space.Observation.Size != observationSize || space.AchievedGoal.Size != goalSize || space.DesiredGoal.Size != goalSize || env.ActionSpace.Size != actionSize)
+        if (space.Observation.Size != observationSize || space.AchievedGoal.Size != goalSize || space.DesiredGoal.Size != goalSize
+            || env.ActionSpace.Size != actionSize)
             throw new ArgumentException(
-                $"{env.Id} has observation {space.Observation.Size}, goals {space.AchievedGoal.Size}/{space.DesiredGoal.Size} and action {env.ActionSpace.Size} values; " +
+                $"{env.Id} has observation {space.Observation.Size}, goals {space.AchievedGoal.Size}/{space.DesiredGoal.Size} and action " +
+                $"{env.ActionSpace.Size} values; " +
                 $"the buffer was asked for {observationSize}, {goalSize} and {actionSize}", nameof(env));
 
         Capacity = capacity; ObservationSize = observationSize; GoalSize = goalSize; ActionSize = actionSize;
@@ -249,7 +252,8 @@ public sealed partial class HerReplayBuffer
 
     private uint CurrentSerial => _oldestSerial + (uint)(_episodeCount - 1);
 
-    /// <summary>Evicts the finished episodes whose rows the current episode (starting at <paramref name="firstRow"/>) is about to overwrite at <paramref name="row"/>.</summary>
+    /// <summary>Evicts the finished episodes whose rows the current episode (starting at <paramref name="firstRow"/>) is about to overwrite at <paramref
+    /// name="row"/>.</summary>
     private void MakeRoomForRow(int row, int firstRow)
     {
         // Only after the rows wrapped can an older episode start at or after the current one's first row;
@@ -299,7 +303,8 @@ public sealed partial class HerReplayBuffer
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"must be in [1, {into.Capacity}] (the batch's capacity)");
         if (into.ObservationSize != ObservationSize || into.GoalSize != GoalSize || into.ActionSize != ActionSize)
             throw new ArgumentException(
-                $"the batch has observation/goal/action sizes {into.ObservationSize}/{into.GoalSize}/{into.ActionSize}, the buffer {ObservationSize}/{GoalSize}/{ActionSize}", nameof(into));
+                $"the batch has observation/goal/action sizes {into.ObservationSize}/{into.GoalSize}/{into.ActionSize}, the buffer " +
+                $"{ObservationSize}/{GoalSize}/{ActionSize}", nameof(into));
         if (_transitionCount == 0) throw new InvalidOperationException("Sample: the buffer holds no transition yet");
         EnsureScratch(batchSize);
 
@@ -438,7 +443,8 @@ public sealed partial class HerReplayBuffer
         return slot;
     }
 
-    /// <summary><see cref="Rng.NextInt"/> (Lemire's unbiased bounded draw, the same numbers), inlined into the sampling loop; <paramref name="n"/> &gt; 0.</summary>
+    /// <summary><see cref="Rng.NextInt"/> (Lemire's unbiased bounded draw, the same numbers), inlined into the sampling loop; <paramref name="n"/> &gt;
+    /// 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NextBelow(Rng rng, int n)
     {

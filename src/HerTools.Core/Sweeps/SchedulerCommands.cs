@@ -6,8 +6,12 @@ namespace HerTools.Core.Sweeps;
 /// <summary>Runs scheduler commands (<c>sbatch</c>, <c>squeue</c>, ...) with argument lists, never through a shell.</summary>
 internal static class SchedulerCommands
 {
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>Runs the command to its end; cancelling <paramref name="cancellationToken"/> kills it and throws
+    /// <see cref="OperationCanceledException"/>.</summary>
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -22,12 +26,18 @@ internal static class SchedulerCommands
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+            using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
             {
-                process.Kill(entireProcessTree: true);
-                throw new SweepException($"{fileName} {string.Join(' ', start.ArgumentList)}: no answer within {(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s");
+                if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+                {
+                    process.Kill(entireProcessTree: true);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new SweepException($"{fileName} {string.Join(' ', start.ArgumentList)}: no answer within " +
+                        $"{(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds:0} s");
+                }
+                process.WaitForExit();
             }
-            process.WaitForExit();
+            cancellationToken.ThrowIfCancellationRequested();
             return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
         }
     }

@@ -28,11 +28,14 @@ public static class SlurmSweepRunner
     /// <param name="herToolsCommand">How a task starts her-tools on the compute node: the executable, then any
     /// arguments before the command (<c>["/usr/bin/dotnet", "/opt/her-tools/her-tools.dll"]</c>). The front end
     /// passes its own path.</param>
-    /// <exception cref="SweepException"><c>sbatch</c> is missing or refused the job; its message is included.</exception>
+    /// <exception cref="SweepException"><c>sbatch</c> is missing or refused the job (its message is included), or
+    /// <c>squeue</c> does not answer.</exception>
     public static SlurmSubmission? Submit(SweepFolder folder, IReadOnlyList<string> herToolsCommand)
     {
         if (herToolsCommand.Count == 0) throw new ArgumentException("needs at least the her-tools executable", nameof(herToolsCommand));
-        var queue = ReadQueue(folder);
+        // Unknown is not "none queued": submitting then would start a second task on a run that is queued or running.
+        var queue = ReadQueue(folder) ?? throw new SweepException(
+            "squeue does not answer: cannot tell which of the sweep's runs are queued or running, so nothing was submitted; try again");
         var indices = folder.ReadStatus(queue)
             .Where(s => s.State is not (SweepRunState.Done or SweepRunState.Running) && s.SchedulerState is null)
             .Select(s => s.Index).ToList();
@@ -46,7 +49,8 @@ public static class SlurmSweepRunner
         var result = SchedulerCommands.Run("sbatch", arguments);
         string output = result.StandardOutput.Trim();
         if (result.ExitCode != 0 || output.Length == 0)
-            throw new SweepException($"sbatch refused the sweep's job array (exit code {result.ExitCode}): {SweepFolder.OneLine(result.StandardError + " " + output)}");
+            throw new SweepException($"sbatch refused the sweep's job array (exit code {result.ExitCode}): " +
+                $"{SweepFolder.OneLine(result.StandardError + " " + output)}");
         // --parsable prints "jobid" or "jobid;cluster".
         string jobId = output.Split('\n')[^1].Split(';')[0].Trim();
         File.AppendAllText(Path.Combine(slurmDir, JobsFile),
@@ -124,7 +128,7 @@ public static class SlurmSweepRunner
     /// never submitted; null when <c>squeue</c> does not answer (then run folders alone tell the status). Tasks that
     /// ended are not listed.
     /// </summary>
-    public static IReadOnlyDictionary<int, SlurmTaskState>? ReadQueue(SweepFolder folder)
+    public static IReadOnlyDictionary<int, SlurmTaskState>? ReadQueue(SweepFolder folder, CancellationToken cancellationToken = default)
     {
         var tasks = new Dictionary<int, SlurmTaskState>();
         var jobs = JobIds(folder);
@@ -132,7 +136,7 @@ public static class SlurmSweepRunner
         foreach (string job in jobs)
         {
             ProcessResult result;
-            try { result = SchedulerCommands.Run("squeue", ["-h", "-r", "-j", job, "-o", "%F|%K|%i|%T"], TimeSpan.FromSeconds(60)); }
+            try { result = SchedulerCommands.Run("squeue", ["-h", "-r", "-j", job, "-o", "%F|%K|%i|%T"], TimeSpan.FromSeconds(60), cancellationToken); }
             catch (SweepException) { return null; }
             if (result.ExitCode != 0)
             {
@@ -154,12 +158,12 @@ public static class SlurmSweepRunner
     /// whose task is no longer queued is reported stopped, with <c>sacct</c>'s final state when accounting is on.
     /// For a sweep never submitted to Slurm (no <c>slurm/jobs.txt</c>) this is <see cref="SweepFolder.Collect"/>, so a
     /// front end can call it for any sweep folder.</summary>
-    public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder)
+    public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder, CancellationToken cancellationToken = default)
     {
-        if (JobIds(folder).Count == 0) return folder.Collect();
-        var statuses = folder.ReadStatus(ReadQueue(folder))
+        if (JobIds(folder).Count == 0) return folder.Collect(cancellationToken);
+        var statuses = folder.ReadStatus(ReadQueue(folder, cancellationToken), cancellationToken)
             .Select(s => s.State == SweepRunState.Stopped && s.Error is { } e && e.StartsWith("its Slurm job", StringComparison.Ordinal)
-                && FinalState(SweepRunRecord.Read(s.RunDirectory)?.SlurmJobId) is string final ? s with { Error = $"{e} (sacct: {final})" } : s)
+                && FinalState(SweepRunRecord.TryRead(s.RunDirectory)?.SlurmJobId) is string final ? s with { Error = $"{e} (sacct: {final})" } : s)
             .ToList();
         folder.WriteSummary(statuses);
         return statuses;
@@ -175,7 +179,8 @@ public static class SlurmSweepRunner
         foreach (string job in live)
         {
             var result = SchedulerCommands.Run("scancel", [job]);
-            if (result.ExitCode != 0) throw new SweepException($"scancel {job} failed (exit code {result.ExitCode}): {SweepFolder.OneLine(result.StandardError)}");
+            if (result.ExitCode != 0) throw new SweepException($"scancel {job} failed (exit code {result.ExitCode}): " +
+                $"{SweepFolder.OneLine(result.StandardError)}");
         }
         return live;
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HerTools.Core.Config;
 using HerTools.Core.Randomness;
+using HerTools.Core.Scalars;
 
 namespace HerTools.Core.Sweeps;
 
@@ -166,7 +167,8 @@ public sealed record SweepDefinition
         return sb.ToString().Replace("_-", "-").Replace("=_", "=").Trim('_');
     }
 
+    // Stricter than the config's formatter: only names and paths stay plain, since these land in flow lists and shell arguments.
     private static string Quote(string text) =>
         text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c is '.' or '/' or '_' or '-' or '=') && !char.IsDigit(text[0]) && text[0] != '-'
-            ? text : "'" + text.Replace("'", "''") + "'";
+            ? text : ScalarText.Quote(text);
 }

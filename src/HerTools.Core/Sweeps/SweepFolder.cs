@@ -5,12 +5,14 @@ using CsvHelper.Configuration;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.Core.Sweeps;
 
 /// <summary>
 /// A sweep on disk: <c>sweep.yaml</c> (the resolved definition), <c>base.yaml</c> (a copy of the base config file or
-/// of the preset's YAML: what the runs start from, whatever later edits or upgrades change), <c>runs.csv</c> (one row per run: index, run id, the searched keys, seed), <c>runs/&lt;run_id&gt;/</c>
+/// of the preset's YAML: what the runs start from, whatever later edits or upgrades change), <c>runs.csv</c> (one row per run: index, run id, the searched
+/// keys, seed), <c>runs/&lt;run_id&gt;/</c>
 /// (ordinary run folders, each with a <c>status.json</c> once started) and <c>sweep.csv</c>, the summary
 /// <see cref="Collect"/> rebuilds from the run folders at any time. Any process may read or collect while runs go:
 /// logs are read without their torn last line and <c>sweep.csv</c> is replaced by a rename.
@@ -60,7 +62,8 @@ public sealed class SweepFolder
         // training what it started with (its runs' checkpoints would refuse anything else).
         string baseText = definition.Preset is not null ? Presets.Find(definition.Preset)!.Yaml : File.ReadAllText(definition.ConfigPath!);
         var resolved = definition with { Preset = null, ConfigPath = Path.Combine(directory, BaseConfigFile) };
-        string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was created.\n")
+        string resolvedYaml = (definition.Preset is null ? "" : $"# {BaseConfigFile}: the '{definition.Preset}' preset as shipped when this sweep was " +
+            $"created.\n")
             + resolved.ToYaml(BaseConfigFile);
 
         if (File.Exists(Path.Combine(directory, DefinitionFile)))
@@ -79,7 +82,8 @@ public sealed class SweepFolder
                     $"created ({BaseConfigFile}), and this HerTools ships a different one; 'sweep resume' goes on with the sweep's copy, " +
                     "another --output folder starts one with the new preset");
             if (!sameBase || !existing.Definition.Set.SequenceEqual(definition.Set) || !SameRuns(existing.Runs, runs))
-                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output folder");
+                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output " +
+                    "folder");
             WriteAtomically(Path.Combine(directory, DefinitionFile), resolvedYaml);
             return Open(directory);
         }
@@ -130,8 +134,13 @@ public sealed class SweepFolder
     /// <summary>Reads every run's status from its folder. <paramref name="queue"/> is what the scheduler says of
     /// the sweep's tasks, by array index (null: unknown); a run recorded as running whose process or task is gone is
     /// reported <see cref="SweepRunState.Stopped"/>.</summary>
-    public IReadOnlyList<SweepRunStatus> ReadStatus(IReadOnlyDictionary<int, SlurmTaskState>? queue = null) =>
-        Runs.Select(r => ReadRunStatus(r, queue)).ToList();
+    public IReadOnlyList<SweepRunStatus> ReadStatus(IReadOnlyDictionary<int, SlurmTaskState>? queue = null,
+        CancellationToken cancellationToken = default) =>
+        Runs.Select(r =>
+        {
+            cancellationToken.ThrowIfCancellationRequested(); // a sweep of many long logs takes a while: stop between runs
+            return ReadRunStatus(r, queue);
+        }).ToList();
 
     /// <summary>Reads one run's status from its folder (see <see cref="ReadStatus"/>).</summary>
     public SweepRunStatus ReadRunStatus(SweepRun run, IReadOnlyDictionary<int, SlurmTaskState>? queue = null)
@@ -145,9 +154,17 @@ public sealed class SweepFolder
         };
         if (!System.IO.Directory.Exists(dir)) return status;
 
-        var record = SweepRunRecord.Read(dir);
+        SweepRunRecord? record;
+        string? unreadable = null;
+        try { record = SweepRunRecord.Read(dir); }
+        catch (SweepException e)
+        {
+            // Only this run is affected: it reads as stopped (a resume starts or continues it), and says why.
+            record = new SweepRunRecord { State = SweepRunState.Stopped };
+            unreadable = e.Message;
+        }
         var state = record?.State ?? SweepRunState.Pending;
-        string? error = record?.Error;
+        string? error = unreadable ?? record?.Error;
         if (state == SweepRunState.Running && record is not null && Vanished(record, task, queue is not null) is string gone)
         {
             state = SweepRunState.Stopped;
@@ -186,9 +203,9 @@ public sealed class SweepFolder
     /// <c>best_eval_success_rate</c>, <c>steps_to_threshold</c>, <c>wall_time_s</c>, <c>last_checkpoint</c> (relative to
     /// the sweep folder), <c>error</c>. The same folder gives the same bytes; the file is replaced by a rename.
     /// </summary>
-    public IReadOnlyList<SweepRunStatus> Collect()
+    public IReadOnlyList<SweepRunStatus> Collect(CancellationToken cancellationToken = default)
     {
-        var statuses = ReadStatus();
+        var statuses = ReadStatus(cancellationToken: cancellationToken);
         WriteSummary(statuses);
         return statuses;
     }
@@ -242,14 +259,10 @@ public sealed class SweepFolder
     /// <summary>The lower-case name a state has in <c>sweep.csv</c> and <c>status.json</c>.</summary>
     public static string StateName(SweepRunState state) => state.ToString().ToLowerInvariant();
 
-    internal static void WriteAtomically(string path, string contents)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, contents);
-        File.Move(temp, path, overwrite: true);
-    }
+    internal static void WriteAtomically(string path, string contents) => AtomicFile.WriteAllText(path, contents);
 
-    internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    internal static string OneLine(string text) => string.Join(" ", text.Split(['\r', '\n'],
+        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Why a run recorded as running is not: its process (this host) or its Slurm task is gone. Null while it may still run.</summary>
     internal static string? Vanished(SweepRunRecord record, SlurmTaskState? task, bool queueKnown)
@@ -280,7 +293,8 @@ public sealed class SweepFolder
     private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
     private static bool SameRuns(IReadOnlyList<SweepRun> a, IReadOnlyList<SweepRun> b) =>
-        a.Count == b.Count && a.Zip(b).All(p => p.First.RunId == p.Second.RunId && p.First.Seed == p.Second.Seed && p.First.Point.SequenceEqual(p.Second.Point));
+        a.Count == b.Count && a.Zip(b).All(p => p.First.RunId == p.Second.RunId && p.First.Seed == p.Second.Seed
+            && p.First.Point.SequenceEqual(p.Second.Point));
 
     private static void WriteRunsCsv(string path, IReadOnlyList<string> keys, IReadOnlyList<SweepRun> runs)
     {
@@ -305,7 +319,8 @@ public sealed class SweepFolder
         if (!csv.Read() || !csv.ReadHeader()) throw new SweepException($"{path}: empty");
         string[] expected = ["index", "run_id", .. keys, "seed"];
         if (!csv.HeaderRecord!.SequenceEqual(expected))
-            throw new SweepException($"{path}: its columns '{string.Join(",", csv.HeaderRecord!)}' do not match {DefinitionFile} ('{string.Join(",", expected)}')");
+            throw new SweepException($"{path}: its columns '{string.Join(",", csv.HeaderRecord!)}' do not match {DefinitionFile} " +
+                $"('{string.Join(",", expected)}')");
         var runs = new List<SweepRun>();
         while (csv.Read())
         {

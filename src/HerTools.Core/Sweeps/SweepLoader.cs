@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
+using HerTools.Core.Scalars;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -25,7 +26,8 @@ public static class SweepLoader
     private static readonly string[] DistributionKeys = ["choice", "uniform", "loguniform", "int"];
 
     // Slurm's --time forms: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED.
-    private static readonly Regex SlurmTime = new(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$", RegexOptions.CultureInvariant);
+    private static readonly Regex SlurmTime = new(
+        @"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$", RegexOptions.CultureInvariant);
     private static readonly Regex SlurmMem = new(@"^\d+[KMGT]?$", RegexOptions.CultureInvariant);
 
     /// <summary>Reads a sweep file; a <c>config:</c> path in it is relative to the file's folder.</summary>
@@ -55,12 +57,9 @@ public static class SweepLoader
 
         public YamlMappingNode ParseRoot(string yaml)
         {
-            var stream = new YamlStream();
-            try { stream.Load(new StringReader(yaml)); }
-            catch (YamlException e) { throw new ConfigException($"not valid YAML: {e.InnerException?.Message ?? e.Message}", file: file, line: (int)e.Start.Line); }
-            if (stream.Documents.Count == 0) throw new ConfigException("the sweep file is empty: it needs at least 'preset:' or 'config:'", file: file);
-            return stream.Documents[0].RootNode as YamlMappingNode
-                ?? throw Error("the top level must be a mapping of keys", null, stream.Documents[0].RootNode);
+            var root = YamlReader.LoadRoot(yaml, file)
+                ?? throw new ConfigException("the sweep file is empty: it needs at least 'preset:' or 'config:'", file: file);
+            return root as YamlMappingNode ?? throw Error("the top level must be a mapping of keys", null, root);
         }
 
         public SweepDefinition Read(YamlMappingNode root, string yaml, string baseDirectory)
@@ -73,7 +72,8 @@ public static class SweepLoader
             {
                 preset = Scalar(presetEntry, "preset");
                 if (Presets.Find(preset) is not { } found)
-                    throw Error($"unknown preset '{preset}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", "preset", presetEntry.Value);
+                    throw Error($"unknown preset '{preset}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", "preset",
+                        presetEntry.Value);
                 preset = found.Name;
             }
             if (entries.TryGetValue("config", out var configEntry))
@@ -172,8 +172,14 @@ public static class SweepLoader
                 Slurm = slurm,
                 SuccessThreshold = threshold,
             };
-            long runs = grid.Aggregate(1L, (n, a) => n * a.Values.Count) * (random?.Samples ?? 1) * seeds.Count;
-            if (runs > 100_000) throw new ConfigException($"the sweep expands to {runs} runs; at most 100000 are supported", file: file);
+            // Checked: a grid of a few long axes overflows 64 bits, and a wrapped count would pass the limit.
+            long runs;
+            try { runs = checked(grid.Aggregate(1L, (n, a) => checked(n * a.Values.Count)) * (random?.Samples ?? 1) * seeds.Count); }
+            catch (OverflowException) { runs = long.MaxValue; }
+            if (runs > 100_000)
+                throw new ConfigException(
+                    $"the sweep expands to {(runs == long.MaxValue ? "more than 2^63" : runs.ToString(CultureInfo.InvariantCulture))} runs; " +
+                    "at most 100000 are supported", file: file);
             return definition;
         }
 
@@ -209,7 +215,8 @@ public static class SweepLoader
                 parameters.Add(ReadDistribution(key, valueNode));
             }
             if (samples is null) throw Error("'random:' needs 'samples: N'", "random.samples", entry.Key);
-            if (parameters.Count == 0) throw Error("'random:' needs at least one key with a distribution, e.g. ddpg.actor_lr: {loguniform: [1e-4, 1e-2]}", "random", entry.Key);
+            if (parameters.Count == 0) throw Error("'random:' needs at least one key with a distribution, e.g. ddpg.actor_lr: {loguniform: [1e-4, 1e-2]}",
+                "random", entry.Key);
             // Without an explicit seed the draws follow from the file's text: the same file gives the same runs.
             seed ??= BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
             return new SweepRandomSearch(samples.Value, seed.Value, parameters);
@@ -267,16 +274,20 @@ public static class SweepLoader
                 if (!SlurmTime.IsMatch(text)) throw Error($"expected a Slurm time like 30, 01:30:00 or 1-00:00:00, got '{text}'", "slurm.time", time.Value);
                 options = options with { Time = text };
             }
-            if (e.TryGetValue("max_concurrent", out var max)) options = options with { MaxConcurrent = ParseInt(max.Value, "slurm.max_concurrent", 1, 100_000) };
-            if (e.TryGetValue("signal_seconds", out var signal)) options = options with { SignalSeconds = ParseInt(signal.Value, "slurm.signal_seconds", 0, 65535) };
+            if (e.TryGetValue("max_concurrent", out var max))
+                options = options with { MaxConcurrent = ParseInt(max.Value, "slurm.max_concurrent", 1, 100_000) };
+            if (e.TryGetValue("signal_seconds", out var signal))
+                options = options with { SignalSeconds = ParseInt(signal.Value, "slurm.signal_seconds", 0, 65535) };
             if (e.TryGetValue("sbatch_args", out var args))
             {
                 if (args.Value is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode))
                     throw Error("expected a list of arguments, e.g. ['--qos=short', '--account=lab']", "slurm.sbatch_args", args.Value);
                 var values = list.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
                 foreach (var (value, node) in values.Zip(list.Children))
-                    if (!value.StartsWith('-') || value.StartsWith("--array", StringComparison.Ordinal) || value.StartsWith("--parsable", StringComparison.Ordinal))
-                        throw Error($"'{value}': each item must be one sbatch option starting with '-' (the sweep sets --array itself)", "slurm.sbatch_args", node);
+                    if (!value.StartsWith('-') || value.StartsWith("--array", StringComparison.Ordinal)
+                        || value.StartsWith("--parsable", StringComparison.Ordinal))
+                        throw Error($"'{value}': each item must be one sbatch option starting with '-' (the sweep sets --array itself)", "slurm.sbatch_args",
+                            node);
                 options = options with { SbatchArgs = values };
             }
             return options;
@@ -328,25 +339,26 @@ public static class SweepLoader
             return key;
         }
 
-        private static bool IsEnvOption(string key) => key.StartsWith("env.", StringComparison.Ordinal) && key.Length > 4 && key.IndexOf('.', 4) < 0 && key != "env.id";
+        private static bool IsEnvOption(string key) => key.StartsWith("env.", StringComparison.Ordinal) && key.Length > 4 && key.IndexOf('.', 4) < 0
+            && key != "env.id";
 
         /// <summary>A value as YAML text: a scalar, or a flat list of scalars (<c>[64, 64]</c>).</summary>
         private string ValueText(YamlNode node, string key) => node switch
         {
-            YamlScalarNode s => ScalarText(s),
+            YamlScalarNode s => ScalarYaml(s),
             YamlSequenceNode seq when seq.Children.All(c => c is YamlScalarNode) =>
-                "[" + string.Join(", ", seq.Children.Select(c => ScalarText((YamlScalarNode)c))) + "]",
+                "[" + string.Join(", ", seq.Children.Select(c => ScalarYaml((YamlScalarNode)c))) + "]",
             _ => throw Error("expected a value or a list of values", key, node),
         };
 
-        private static string ScalarText(YamlScalarNode s)
+        private static string ScalarYaml(YamlScalarNode s)
         {
             string v = s.Value ?? "";
             bool quoted = s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
             if (!quoted && v.Length == 0) return "null";
             // Quoted stays quoted (a string for environment options); plain text that would not survive a flow list is quoted.
             if (quoted || v.IndexOfAny([',', '[', ']', '{', '}', '#', ':', '\'', '"']) >= 0 || char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1]))
-                return "'" + v.Replace("'", "''") + "'";
+                return ScalarText.Quote(v);
             return v;
         }
 
@@ -361,22 +373,22 @@ public static class SweepLoader
 
         private int ParseInt(YamlNode node, string key, int min, int max)
         {
-            if (node is YamlScalarNode { Value: { } v } && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i))
+            if (node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out int i))
                 return i >= min && i <= max ? i : throw Error($"must be in [{min}, {max}], got {i}", key, node);
             throw Error($"expected int, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
         }
 
         private long ParseLong(YamlNode node, string key) =>
-            node is YamlScalarNode { Value: { } v } && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)
+            node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out long l)
                 ? l : throw Error($"expected an integer, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
 
         private ulong ParseULong(YamlNode node, string key) =>
-            node is YamlScalarNode { Value: { } v } && ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u)
+            node is YamlScalarNode { Value: { } v } && ScalarText.TryParseInteger(v, out ulong u)
                 ? u : throw Error($"expected a non-negative integer, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
 
         private double ParseDouble(YamlNode node, string key, double min, double max)
         {
-            if (node is YamlScalarNode { Value: { } v } && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
+            if (node is YamlScalarNode { Value: { } v } && ScalarText.TryParseReal(v, out double d))
                 return d >= min && d <= max ? d : throw Error($"must be in [{Format(min)}, {Format(max)}], got {Format(d)}", key, node);
             throw Error($"expected a number, got '{(node as YamlScalarNode)?.Value ?? "a list or mapping"}'", key, node);
         }
@@ -390,6 +402,6 @@ public static class SweepLoader
             return null;
         }
 
-        private static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+        private static string Format(double d) => ScalarText.Format(d);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HerTools.Core.Runs;
 
 namespace HerTools.Core.Sweeps;
 
@@ -18,7 +19,8 @@ public sealed record SweepRunRecord
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary><see cref="SweepRunState.Running"/>, <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Failed"/> or <see cref="SweepRunState.Stopped"/>.</summary>
+    /// <summary><see cref="SweepRunState.Running"/>, <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Failed"/> or <see
+    /// cref="SweepRunState.Stopped"/>.</summary>
     [JsonPropertyName("state")] public SweepRunState State { get; init; }
     /// <summary>Why the run failed, one line; null otherwise.</summary>
     [JsonPropertyName("error")] public string? Error { get; init; }
@@ -53,10 +55,18 @@ public sealed record SweepRunRecord
         catch (JsonException e) { throw new SweepException($"{path}: not a readable run status: {e.Message}", e); }
     }
 
-    /// <summary>Writes the record into <paramref name="runDirectory"/> atomically.</summary>
+    /// <summary>Like <see cref="Read"/>, but an unreadable file (what a power loss can leave) reads as no record: the
+    /// run is then as good as never finished, and a task starts or continues it.</summary>
+    public static SweepRunRecord? TryRead(string runDirectory)
+    {
+        try { return Read(runDirectory); }
+        catch (SweepException) { return null; }
+    }
+
+    /// <summary>Writes the record into <paramref name="runDirectory"/> atomically, forced to disk before and after the rename.</summary>
     public void Write(string runDirectory)
     {
         Directory.CreateDirectory(runDirectory);
-        SweepFolder.WriteAtomically(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
     }
 }

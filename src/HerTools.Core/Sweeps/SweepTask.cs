@@ -1,7 +1,6 @@
 using System.Globalization;
-using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
-using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.Core.Sweeps;
@@ -21,8 +20,8 @@ public static class SweepTask
     /// </summary>
     /// <returns>The run's status afterwards: <see cref="SweepRunState.Done"/>, <see cref="SweepRunState.Stopped"/> or
     /// <see cref="SweepRunState.Failed"/> (with its error).</returns>
-    /// <exception cref="SweepException">The folder is not a sweep, has no such run, or another live process on this
-    /// host is training the run.</exception>
+    /// <exception cref="SweepException">The folder is not a sweep or has no such run.</exception>
+    /// <exception cref="RunLockedException">Another process (on any host sharing the folder) is training the run.</exception>
     public static SweepRunStatus Run(string sweepDirectory, int index, CancellationToken cancellationToken = default,
         IProgress<TrainingProgress>? progress = null)
     {
@@ -36,12 +35,8 @@ public static class SweepTask
     internal static void RunOne(SweepFolder folder, SweepRun run, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         string dir = folder.RunDirectory(run);
-        var previous = SweepRunRecord.Read(dir);
+        var previous = SweepRunRecord.TryRead(dir);
         if (previous?.State == SweepRunState.Done) return;
-        // Two processes training one folder would interleave their logs and checkpoints.
-        if (previous is { State: SweepRunState.Running, SlurmJobId: null } && previous.Pid != Environment.ProcessId
-            && SweepFolder.Vanished(previous, task: null, queueKnown: false) is null)
-            throw new SweepException($"{dir}: process {previous.Pid} on {previous.Host} is training this run; stop it first");
 
         var record = new SweepRunRecord
         {
@@ -52,41 +47,44 @@ public static class SweepTask
             Pid = Environment.ProcessId,
             SlurmJobId = Environment.GetEnvironmentVariable("SLURM_JOB_ID"),
             SlurmArrayJobId = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"),
-            SlurmArrayTaskId = int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int task) ? task : null,
+            SlurmArrayTaskId = int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), NumberStyles.Integer, CultureInfo.InvariantCulture,
+                out int task) ? task : null,
         };
 
-        HerConfig config;
-        try { config = folder.Definition.LoadRunConfig(run); }
-        catch (ConfigException e)
+        TrainingSession session;
+        try
+        {
+            var config = folder.Definition.LoadRunConfig(run);
+            // The run folder's rules decide: a started run continues from its latest checkpoint, or starts again with its
+            // partial logs set aside when it never reached one; a new run starts.
+            var plan = new TrainingRequest { Config = config, Output = dir, ContinueIfStarted = true }.Resolve();
+            session = TrainingSession.Open(plan);
+        }
+        // Another process trains this run: its status.json is its own, left as it is.
+        catch (RunLockedException) { throw; }
+        catch (Exception e) when (e is HerToolsException or IOException or UnauthorizedAccessException)
         {
             End(record, dir, SweepRunState.Failed, e.Message);
             return;
         }
 
-        try
+        using (session)
         {
-            Directory.CreateDirectory(dir);
-            string? resumeFrom = CheckpointStore.Latest(dir)?.Path;
-            // Without a checkpoint nothing of an earlier attempt can be continued: its logs go, and it starts afresh.
-            if (resumeFrom is null) ClearUnfinishedStart(dir);
-            record = record with { ResumedFrom = resumeFrom };
-            record.Write(dir);
-            var result = HerTrainer.TrainHer(config, dir, progress, cancellationToken, resumeFrom);
-            End(record, dir, result.Status == TrainingStatus.Completed ? SweepRunState.Done : SweepRunState.Stopped, null);
-        }
-        catch (Exception e)
-        {
-            // The run fails, the sweep goes on: the error is kept in status.json and sweep.csv.
-            End(record, dir, SweepRunState.Failed, e is HerToolsException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+            try
+            {
+                record = record with { ResumedFrom = session.ResumeFrom };
+                record.Write(dir);
+                var result = session.Run(progress, cancellationToken);
+                End(record, dir, result.Status == TrainingStatus.Completed ? SweepRunState.Done : SweepRunState.Stopped, null);
+            }
+            catch (Exception e)
+            {
+                // The run fails, the sweep goes on: the error is kept in status.json and sweep.csv.
+                End(record, dir, SweepRunState.Failed, e is HerToolsException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+            }
         }
     }
 
     private static void End(SweepRunRecord record, string dir, SweepRunState state, string? error) =>
         (record with { State = state, Error = error is null ? null : SweepFolder.OneLine(error), EndedUtc = DateTimeOffset.UtcNow }).Write(dir);
-
-    private static void ClearUnfinishedStart(string dir)
-    {
-        foreach (string path in new[] { RunFiles.ProgressPath(dir), RunFiles.EvalPath(dir), RunFiles.ConfigPath(dir) })
-            File.Delete(path);
-    }
 }

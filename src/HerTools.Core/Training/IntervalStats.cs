@@ -79,15 +79,29 @@ internal sealed class IntervalStats
         w.Write(EntropyUpdates); w.Write(EntropyCoefSum); w.Write(ActorLogProbSum);
     }
 
+    /// <summary>Restores what <see cref="Write"/> wrote for a run at <paramref name="timesteps"/>: counts not negative
+    /// and consistent, sums finite, the interval's start not after the run's position.</summary>
     /// <param name="r">The run state's reader.</param>
+    /// <param name="timesteps">The run's position, read before.</param>
     /// <param name="stateVersion">The run state's format: version 1 (before SAC) has no entropy sums.</param>
-    public void Read(BinaryReader r, int stateVersion)
+    /// <param name="sac">Whether the run's learner is SAC: only SAC's updates report entropy figures.</param>
+    public void Read(BinaryReader r, long timesteps, int stateVersion, bool sac)
     {
-        EpisodesEnded = r.ReadInt32(); Successes = r.ReadInt32(); Updates = r.ReadInt32();
-        ReturnSum = r.ReadDouble(); CriticLossSum = r.ReadDouble(); ActorLossSum = r.ReadDouble(); MeanQSum = r.ReadDouble();
-        SampledRows = r.ReadInt64(); RelabeledRows = r.ReadInt64(); ZeroRewardRows = r.ReadInt64();
-        StartTimesteps = r.ReadInt64(); StartWallTimeSeconds = r.ReadDouble();
+        EpisodesEnded = SavedStateException.ReadInt32(r, "interval episodes", 0, int.MaxValue);
+        Successes = SavedStateException.ReadInt32(r, "interval successes", 0, EpisodesEnded);
+        Updates = SavedStateException.ReadInt32(r, "interval updates", 0, int.MaxValue);
+        ReturnSum = SavedStateException.ReadDouble(r, "interval return sum"); CriticLossSum = SavedStateException.ReadDouble(r, "interval critic loss sum");
+        ActorLossSum = SavedStateException.ReadDouble(r, "interval actor loss sum"); MeanQSum = SavedStateException.ReadDouble(r, "interval Q sum");
+        SampledRows = SavedStateException.ReadInt64(r, "interval sampled rows", 0, long.MaxValue);
+        RelabeledRows = SavedStateException.ReadInt64(r, "interval relabeled rows", 0, SampledRows);
+        ZeroRewardRows = SavedStateException.ReadInt64(r, "interval zero-reward rows", 0, SampledRows);
+        StartTimesteps = SavedStateException.ReadInt64(r, "interval start", 0, timesteps);
+        StartWallTimeSeconds = SavedStateException.ReadDouble(r, "interval start time", 0);
         EntropyUpdates = 0; EntropyCoefSum = ActorLogProbSum = 0;
-        if (stateVersion >= 2) { EntropyUpdates = r.ReadInt32(); EntropyCoefSum = r.ReadDouble(); ActorLogProbSum = r.ReadDouble(); }
+        if (stateVersion < 2) return;
+        // Every SAC update reports both figures and no other learner's does.
+        EntropyUpdates = SavedStateException.ReadInt32(r, "interval entropy updates", sac ? Updates : 0, sac ? Updates : 0);
+        EntropyCoefSum = SavedStateException.ReadDouble(r, "interval entropy coefficient sum", 0);
+        ActorLogProbSum = SavedStateException.ReadDouble(r, "interval actor log-probability sum");
     }
 }

@@ -1,6 +1,10 @@
+using System.Text;
+using HerTools.Core.Agents;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
+using HerTools.Core.Randomness;
+using HerTools.Core.Replay;
 
 namespace HerTools.Core.Training;
 
@@ -9,18 +13,30 @@ internal static class RunCheckpoint
 {
     public const string AgentFile = "agent.bin", StateFile = "state.bin", ReplayFile = "replay.bin", ConfigFile = "config.yaml";
 
-    /// <summary>A checkpoint's policy and a fresh environment of its run, for evaluation on its own.</summary>
+    /// <summary>
+    /// A checkpoint's policy and a fresh environment of its run, for evaluation on its own. Besides the hashes of every
+    /// file, the content of <c>config.yaml</c>, <c>agent.bin</c> and <c>state.bin</c> is checked (a checkpoint that would
+    /// not resume is not evaluated either); <c>replay.bin</c> is hashed but not loaded.
+    /// </summary>
+    /// <exception cref="CheckpointException">A file is missing, corrupt, not a regular file, or disagrees with the
+    /// config or the environment; the message names the file and the field.</exception>
     public static LoadedPolicy LoadPolicy(string checkpointPath, int threads)
     {
         var reader = CheckpointStore.Open(CheckpointStore.ResolveCheckpointPath(checkpointPath));
         var config = ReadConfig(reader);
         config.Threads = threads;
-        var env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        var env = MakeEnv(reader, config);
+        // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
+        var state = new RunState();
+        var stateEnv = MakeEnv(reader, config);
+        Rng[] generators = [new(0), new(0), new(0)];
+        var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
+        Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
         var agent = RunComponents.CreateAgent(config, RunComponents.AgentOptions(config), env);
         try
         {
-            using var stream = reader.OpenFile(AgentFile);
-            agent.Load(stream);
+            Load(reader, AgentFile, agent.Load);
+            CheckState(reader, state, agent);
         }
         catch
         {
@@ -30,12 +46,131 @@ internal static class RunCheckpoint
         return new LoadedPolicy(agent, env, config);
     }
 
+    /// <summary>
+    /// Loads a checkpoint into a run's freshly built parts and position: the agent, the run state and (when the
+    /// checkpoint has it) the buffer, each checked against the config and the environment, and the files against each
+    /// other (the step and episode the manifest states, the learner's update count, the episode in progress).
+    /// </summary>
+    /// <returns>Whether the buffer was restored (without it the run must begin a new episode).</returns>
+    /// <exception cref="CheckpointException">A file disagrees with the config, the environment or another file.</exception>
+    public static bool Restore(CheckpointReader reader, HerConfig config, RunComponents parts, RunState state, IntervalStats interval)
+    {
+        Load(reader, AgentFile, parts.Agent.Load);
+        Load(reader, StateFile, s => state.Read(s, config, interval, parts));
+        CheckState(reader, state, parts.Agent);
+        if (!reader.Has(ReplayFile)) return false;
+        Load(reader, ReplayFile, parts.Buffer.Load);
+        var buffer = parts.Buffer;
+        if (!buffer.IsEpisodeInProgress || buffer.CurrentEpisodeSteps != state.EpisodeLength)
+            throw Disagreement(reader, ReplayFile, "episode in progress",
+                $"{(buffer.IsEpisodeInProgress ? $"has {buffer.CurrentEpisodeSteps} steps" : "is absent")}; {StateFile} has one of {state.EpisodeLength} " +
+                $"steps");
+        if (!buffer.EpisodeInProgressEndsAt(state.Observation))
+            throw Disagreement(reader, ReplayFile, "episode in progress", $"does not end in the observation {StateFile} continues from");
+        if (buffer.FindStoredOutside(parts.Env.ActionSpace, parts.Env is IKeepsWithinSpaces ? parts.Env.ObservationSpace : null) is string outside)
+            throw Disagreement(reader, ReplayFile, outside, $"lies outside {parts.Env.Id}'s spaces, where training keeps what it stores");
+        if (buffer.TransitionCount > state.Timesteps)
+            throw Disagreement(reader, ReplayFile, "transition count", $"{buffer.TransitionCount}, more than the run's {state.Timesteps} steps");
+        return true;
+    }
+
+    /// <summary>
+    /// Checks a checkpoint whole without using it: every file's hash (opening it), then the content of every file as a
+    /// resume would load it, into parts built from its config (one thread, no run folder touched).
+    /// </summary>
+    /// <exception cref="CheckpointException">What is wrong, naming the file and the field.</exception>
+    public static void Verify(string checkpointPath)
+    {
+        var reader = CheckpointStore.Open(checkpointPath);
+        var config = ReadConfig(reader);
+        config.Threads = 1;
+        MakeEnv(reader, config);
+        using var parts = new RunComponents(config);
+        Restore(reader, config, parts, new RunState(), new IntervalStats());
+    }
+
+    /// <summary>The state's counters against the manifest and the learner: the files must describe the same moment.</summary>
+    private static void CheckState(CheckpointReader reader, RunState state, Her agent)
+    {
+        var info = reader.Info;
+        if (state.Timesteps != info.Step)
+            throw Disagreement(reader, StateFile, "timesteps", $"{state.Timesteps}, but {CheckpointStore.ManifestFileName} says step {info.Step}");
+        if (state.Episodes != info.Episode)
+            throw Disagreement(reader, StateFile, "episodes", $"{state.Episodes}, but {CheckpointStore.ManifestFileName} says episode {info.Episode}");
+        if (state.LastEval != info.EvalSuccessRate || state.BestEval != info.BestEvalSuccessRate)
+            throw Disagreement(reader, StateFile, "evaluations",
+                $"last {state.LastEval}, best {state.BestEval}, but {CheckpointStore.ManifestFileName} says {info.EvalSuccessRate}, " +
+                $"{info.BestEvalSuccessRate}");
+        if (state.GradientSteps != agent.Learner.UpdateCount)
+            throw Disagreement(reader, StateFile, "gradient steps", $"{state.GradientSteps}, but {AgentFile} has taken {agent.Learner.UpdateCount}");
+    }
+
+    private static CheckpointException Disagreement(CheckpointReader reader, string fileName, string field, string problem) =>
+        new(reader.Info.Path, fileName, field, CheckpointProblem.InvalidContent, problem);
+
+    /// <summary>
+    /// Reads one file of the checkpoint with <paramref name="load"/>; whatever goes wrong in there becomes a
+    /// <see cref="CheckpointException"/> naming the file (and the field, when the reader named one). The catch-all is
+    /// deliberate: a checkpoint is input from anyone, and its refusal must read the same whatever reader tripped.
+    /// </summary>
+    private static void Load(CheckpointReader reader, string fileName, Action<Stream> load)
+    {
+        string path = reader.Info.Path;
+        try
+        {
+            using var stream = reader.OpenFile(fileName);
+            load(stream);
+        }
+        catch (CheckpointException)
+        {
+            throw;
+        }
+        catch (SavedStateException e)
+        {
+            throw new CheckpointException(path, fileName, e.Field, CheckpointProblem.InvalidContent, e.Problem, e);
+        }
+        catch (ReplayBufferFormatException e)
+        {
+            throw new CheckpointException(path, fileName, CheckpointProblem.InvalidContent, e.Message, e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CheckpointException(path, fileName, CheckpointProblem.InvalidContent, "the file ends before its content does", e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new CheckpointException(path, fileName, CheckpointProblem.InvalidContent, $"{e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The config a checkpoint was written with.</summary>
+    /// <exception cref="CheckpointException">Its <c>config.yaml</c> is not a valid config (what a config error would say, as
+    /// a refusal of the checkpoint: the file is part of it).</exception>
     public static HerConfig ReadConfig(CheckpointReader reader)
     {
-        using var stream = reader.OpenFile(ConfigFile);
-        using var text = new StreamReader(stream);
-        return ConfigLoader.LoadYaml(text.ReadToEnd(), Path.Combine(reader.Info.Path, ConfigFile));
+        try
+        {
+            using var stream = reader.OpenFile(ConfigFile);
+            using var text = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            return ConfigLoader.LoadYaml(text.ReadToEnd(), Path.Combine(reader.Info.Path, ConfigFile));
+        }
+        catch (Exception e) when (e is ConfigException or DecoderFallbackException)
+        {
+            throw new CheckpointException(reader.Info.Path, ConfigFile, CheckpointProblem.InvalidContent, e.Message, e);
+        }
+    }
+
+    /// <summary>The environment of the checkpoint's config; one it does not know or cannot build refuses the checkpoint.</summary>
+    private static IGoalEnv MakeEnv(CheckpointReader reader, HerConfig config)
+    {
+        try
+        {
+            return EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        }
+        catch (Exception e) when (e is HerToolsException or ArgumentException && e is not CheckpointException)
+        {
+            throw new CheckpointException(reader.Info.Path, ConfigFile, "env", CheckpointProblem.InvalidContent, e.Message, e);
+        }
     }
 
     /// <summary>The files of a checkpoint of a run; <paramref name="writeState"/> writes <c>state.bin</c>.</summary>

@@ -17,7 +17,8 @@ internal sealed class RunComponents : IDisposable
     public RunComponents(HerConfig config)
     {
         Env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
-        EvalEnv = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        EvalEnvs = new IGoalEnv[Math.Min(config.Eval.NEvalEpisodes, Evaluator.MaxParallelEpisodes)];
+        for (int i = 0; i < EvalEnvs.Length; i++) EvalEnvs[i] = EnvRegistry.Make(config.Env.Id, config.Env.Options);
         int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
         int actionSize = Env.ActionSpace.Size;
         var algorithm = AlgorithmRegistry.Get(config.Algo);
@@ -29,7 +30,8 @@ internal sealed class RunComponents : IDisposable
         var options = AgentOptions(config);
         if (config.Threads == 0)
         {
-            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High, config.Ddpg.BatchSize);
+            ThreadChoice = ThreadCountProbe.Choose(options, observationSize, goalSize, actionSize, Env.ActionSpace.Low, Env.ActionSpace.High,
+                config.Ddpg.BatchSize);
             options = options with { Threads = ThreadChoice.Threads };
             ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
         }
@@ -41,8 +43,9 @@ internal sealed class RunComponents : IDisposable
     }
 
     public IGoalEnv Env { get; }
-    /// <summary>A second instance for evaluations, so they never disturb the training episode in progress.</summary>
-    public IGoalEnv EvalEnv { get; }
+    /// <summary>Instances for evaluations, so they never disturb the training episode in progress: one per episode
+    /// run side by side (up to <see cref="Evaluator.MaxParallelEpisodes"/>).</summary>
+    public IGoalEnv[] EvalEnvs { get; }
     public HerReplayBuffer Buffer { get; }
     public Her Agent { get; }
     public IActionNoise? Noise { get; }
@@ -83,7 +86,7 @@ internal sealed class RunComponents : IDisposable
         NormalizerClipRange = (float)c.Ddpg.NormClip, Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
     };
 
-    private static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
+    public static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
     {
         "gaussian" => new GaussianNoise(actionSpace.Size, c.NoiseSigma, rng),
         "ornstein_uhlenbeck" => new OrnsteinUhlenbeckNoise(actionSpace.Size, c.NoiseSigma, rng),

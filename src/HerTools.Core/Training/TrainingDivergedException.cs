@@ -17,5 +17,6 @@ public sealed class TrainingDivergedException : HerToolsException
     public string Quantity { get; }
     public double Value { get; }
 
-    private static string Describe(double v) => double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+infinity" : double.IsNegativeInfinity(v) ? "-infinity" : "not finite";
+    private static string Describe(double v) =>
+        double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+infinity" : double.IsNegativeInfinity(v) ? "-infinity" : "not finite";
 }

@@ -3,6 +3,7 @@ using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.Core.Training;
 
@@ -16,6 +17,7 @@ namespace HerTools.Core.Training;
 internal sealed class TrainingRun : IDisposable
 {
     private readonly HerConfig _config;
+    private readonly RunFolder _folder;
     private readonly string _runDirectory, _runId, _configHash;
     private readonly RunComponents _parts;
     private readonly RunState _state = new();
@@ -31,27 +33,30 @@ internal sealed class TrainingRun : IDisposable
     private string? _lastThreadSwitch;
     private bool _bestPending, _warnedTerminationKept;
 
-    private TrainingRun(HerConfig config, string runDirectory)
+    private TrainingRun(HerConfig config, RunFolder folder)
     {
         _config = config;
-        _runDirectory = runDirectory;
+        _folder = folder;
+        string runDirectory = _runDirectory = folder.Path;
         _runId = string.IsNullOrEmpty(config.RunId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))) : config.RunId;
         _configHash = config.ComputeHash();
         _parts = new RunComponents(config);
         _action = new float[_parts.Env.ActionSpace.Size];
     }
 
-    /// <summary>Starts a new run in <paramref name="runDirectory"/>, or resumes from a checkpoint.</summary>
-    public static TrainingResult Run(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken, string? resumeFrom)
+    /// <summary>Starts a new run in the claimed <paramref name="folder"/>, or resumes from a checkpoint.</summary>
+    public static TrainingResult Run(HerConfig? config, RunFolder folder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+        string? resumeFrom)
     {
-        using var run = Open(config, runDirectory, resumeFrom);
+        using var run = Open(config, folder, resumeFrom);
         return run.Learn(progress, cancellationToken);
     }
 
-    /// <summary>A run ready to step: new, or restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
-    internal static TrainingRun Open(HerConfig? config, string runDirectory, string? resumeFrom)
+    /// <summary>A run ready to step in a claimed folder (<see cref="RunFolder"/> decided it may be written): new, or
+    /// restored from a checkpoint (then <paramref name="config"/> may be null).</summary>
+    internal static TrainingRun Open(HerConfig? config, RunFolder folder, string? resumeFrom)
     {
-        runDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        string runDirectory = folder.Path;
         CheckpointReader? reader = null;
         if (resumeFrom is not null)
         {
@@ -61,10 +66,8 @@ internal sealed class TrainingRun : IDisposable
             if (!RunResume.IsSameFolder(reader.Info.RunDirectory, runDirectory)) config.RunId = "";
         }
         else if (config is null) throw new ArgumentNullException(nameof(config), "a config is needed unless resuming");
-        else RunResume.PrepareNewRunFolder(runDirectory);
 
-        Directory.CreateDirectory(runDirectory);
-        var run = new TrainingRun(config, runDirectory);
+        var run = new TrainingRun(config, folder);
         try
         {
             if (reader is not null) run.Restore(reader);
@@ -266,11 +269,11 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite(); // no evaluation row from a broken policy
         _clock.Stop();
-        var result = Evaluator.Evaluate(_parts.Agent, _parts.EvalEnv, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
+        var result = Evaluator.EvaluateBatched(_parts.Agent, _parts.EvalEnvs, _config.Eval.NEvalEpisodes, _config.Eval.EvalSeed);
         _state.LastEval = result.SuccessRate;
         _state.LastEvalStep = _state.Timesteps;
-        Report(FormattableString.Invariant(
-            $"evaluation at step {_state.Timesteps}: success {result.SuccessRate:0.00}, mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
+        Report(FormattableString.Invariant($"evaluation at step {_state.Timesteps}: success {result.SuccessRate:0.00}, ") +
+            FormattableString.Invariant($"mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
         _evalLog!.Append(new EvalRow
         {
             Timesteps = _state.Timesteps, Episodes = _state.Episodes, SuccessRate = result.SuccessRate,
@@ -289,7 +292,8 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite();
         double wall = WallTimeSeconds;
-        _progressLog!.Append(_interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall, _state.LastEval));
+        _progressLog!.Append(_interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes,
+            _state.GradientSteps, wall, _state.LastEval));
         _interval.Restart(_state.Timesteps, wall);
     }
 
@@ -318,9 +322,16 @@ internal sealed class TrainingRun : IDisposable
         _progressLog!.FlushToDisk();
         _evalLog!.FlushToDisk();
         var files = RunCheckpoint.Files(WithRunId(), _parts, s => _state.Write(s, WallTimeSeconds, _interval, _parts), withBuffer);
-        var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval, withBuffer)
+        var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval,
+            withBuffer)
         {
-            Extra = new Dictionary<string, string> { ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash },
+            Extra = new Dictionary<string, string>
+            {
+                ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash,
+                // What the logs held when the checkpoint was taken: a resume cuts them back to exactly this.
+                [RunResume.ProgressBytesKey] = _progressLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [RunResume.EvalBytesKey] = _evalLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
         };
         return _store!.Save(name, summary, files);
     }
@@ -351,7 +362,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void Begin()
     {
-        RunResume.WriteRunConfig(_runDirectory, _runId, _configHash, WithRunId());
+        RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         StartEpisode(_parts.Env.Reset(_config.Seed));
         OpenLogs();
     }
@@ -359,23 +370,14 @@ internal sealed class TrainingRun : IDisposable
     private void Restore(CheckpointReader reader)
     {
         string path = reader.Info.Path;
-        using (var s = reader.OpenFile(RunCheckpoint.AgentFile)) _parts.Agent.Load(s);
-        using (var s = reader.OpenFile(RunCheckpoint.StateFile)) _state.Read(s, path, _interval, _parts);
-        if (reader.Has(RunCheckpoint.ReplayFile))
-        {
-            using var s = reader.OpenFile(RunCheckpoint.ReplayFile);
-            _parts.Buffer.Load(s);
-        }
-        else
-        {
-            // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
-            StartEpisode(_parts.Env.Reset());
-        }
+        // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
+        if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
+        RunResume.CheckBudget(reader, _config, _state.Timesteps);
 
         string sourceRun = reader.Info.RunDirectory;
-        RunResume.AlignLogs(path, sourceRun, _runDirectory, _state.Timesteps, _parts.ProgressColumns);
-        if (!File.Exists(RunFiles.ConfigPath(_runDirectory)) || !RunResume.IsSameFolder(sourceRun, _runDirectory))
-            RunResume.WriteRunConfig(_runDirectory, _runId, _configHash, WithRunId());
+        RunResume.AlignLogs(reader, sourceRun, _runDirectory, _state.Timesteps, _parts.ProgressColumns);
+        // Rewritten on every resume: config.yaml says what the run trains with now, a new budget included.
+        RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         OpenLogs();
         _lastCheckpoint = path;
     }

@@ -1,12 +1,14 @@
 using System.Management.Automation;
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Training;
 
 namespace HerTools.PowerShell.Cmdlets;
 
 /// <summary>
 /// Lists the checkpoints of one or more run folders, newest first (at equal steps the regular one before
 /// <c>best</c>), read from their <c>checkpoint.json</c> without loading weights; <c>-Latest</c> or <c>-Best</c>
-/// picks one per run.
+/// picks one per run. <c>-Verify</c> checks every file of each (hash and content) and writes an error instead of
+/// the checkpoint for each one that fails.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HerCheckpoint", DefaultParameterSetName = AllSet)]
 [OutputType(typeof(CheckpointInfo))]
@@ -30,6 +32,11 @@ public sealed class GetHerCheckpointCommand : HerCmdlet
     [Parameter(Mandatory = true, ParameterSetName = BestSet)]
     public SwitchParameter Best { get; set; }
 
+    /// <summary>Check every file of each checkpoint: its SHA-256 against <c>checkpoint.json</c> and its content against
+    /// the config and the environment; a checkpoint that fails is written as an InvalidCheckpoint error, not output.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (string path in Path)
@@ -50,11 +57,22 @@ public sealed class GetHerCheckpointCommand : HerCmdlet
             if (found.Count == 0 && ParameterSetName != AllSet)
             {
                 string why = Best ? " (checkpoint.keep_best is off, or no evaluation has run)" : "";
-                WriteError(new ErrorRecord(new ItemNotFoundException($"Run folder '{runDirectory}' has no {ParameterSetName.ToLowerInvariant()} checkpoint{why}."),
+                WriteError(new ErrorRecord(new ItemNotFoundException($"Run folder '{runDirectory}' has no {ParameterSetName.ToLowerInvariant()} " +
+                    $"checkpoint{why}."),
                     "CheckpointNotFound", ErrorCategory.ObjectNotFound, runDirectory));
                 continue;
             }
-            WriteObject(found, enumerateCollection: true);
+            if (!Verify)
+            {
+                WriteObject(found, enumerateCollection: true);
+                continue;
+            }
+            foreach (var checkpoint in found)
+            {
+                var verification = CheckpointVerifier.Verify(checkpoint);
+                if (verification.IsValid) WriteObject(checkpoint);
+                else WriteError(EngineErrors.ToErrorRecord(verification.Error!, checkpoint.Path));
+            }
         }
     }
 }

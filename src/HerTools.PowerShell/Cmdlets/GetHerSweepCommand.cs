@@ -5,7 +5,8 @@ namespace HerTools.PowerShell.Cmdlets;
 
 /// <summary>
 /// The runs of one or more sweep folders with their status, read from the run folders and, for a sweep submitted to
-/// Slurm, <c>squeue</c>. Each run's <c>RunDirectory</c> pipes into <c>Get-HerCheckpoint</c>, <c>Import-HerMetric</c>
+/// Slurm, <c>squeue</c>: the same call as <c>her-tools sweep status</c>, which also rebuilds <c>sweep.csv</c>. Each run's <c>RunDirectory</c> pipes into
+/// <c>Get-HerCheckpoint</c>, <c>Import-HerMetric</c>
 /// and <c>Export-HerLearningCurve</c>.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HerSweep")]
@@ -27,7 +28,7 @@ public sealed class GetHerSweepCommand : HerCmdlet
         {
             var folder = OpenSweep(path);
             IReadOnlyList<SweepRunStatus> statuses;
-            try { statuses = folder.ReadStatus(SlurmSweepRunner.ReadQueue(folder)); }
+            try { statuses = SweepRunner.Status(folder); }
             catch (Exception e) { ThrowEngineError(e, folder.Directory); continue; }
             WriteObject(State is null ? statuses : statuses.Where(s => State.Contains(s.State)), enumerateCollection: true);
         }

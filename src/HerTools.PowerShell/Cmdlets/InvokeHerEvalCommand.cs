@@ -34,6 +34,13 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    private CancellationTokenSource? _cancel;
+
+    protected override void StopProcessing()
+    {
+        try { _cancel?.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
     protected override void ProcessRecord()
     {
         string given = ResolveExistingDirectory(Path, "Checkpoint folder");
@@ -43,8 +50,13 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
         {
             checkpoint = CheckpointStore.ResolveCheckpointPath(given);
             WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {(Seed is { } seed ? seed.ToString() : "eval.eval_seed of its run")}.");
-            result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads);
+            using var cancel = new CancellationTokenSource();
+            _cancel = cancel;
+            // Ctrl+C stops between episodes.
+            try { result = Evaluator.EvaluateCheckpoint(checkpoint, Episodes, Seed, Threads, cancel.Token); }
+            finally { _cancel = null; }
         }
+        catch (OperationCanceledException) when (Stopping) { return; }
         catch (Exception e) { ThrowEngineError(e, checkpoint); return; }
         WriteObject(HerEvaluation.From(checkpoint, result.FirstSeed, result, Detailed));
     }

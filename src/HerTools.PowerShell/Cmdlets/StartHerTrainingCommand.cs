@@ -1,9 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
-using HerTools.Core.Metrics;
 using HerTools.Core.Training;
 using HerTools.PowerShell.Completion;
 
@@ -26,7 +24,6 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     private const int ProgressActivityId = 1;
 
     private CancellationTokenSource? _cancel;
-    private readonly HashSet<string> _runDirectoriesUsed = new(StringComparer.Ordinal);
 
     /// <summary>A shipped preset (<c>Get-HerPreset</c> lists them).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PresetSet)]
@@ -49,7 +46,7 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateNotNull]
     public IDictionary? Set { get; set; }
 
-    /// <summary>The run folder; default <c>runs/NAME-seedN-TIME</c> under the current location, or the checkpoint's run when resuming.</summary>
+    /// <summary>The run folder; default <c>runs/NAME-seedN-TIME</c> (UTC) under the current location, or the checkpoint's run when resuming.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? OutputDirectory { get; set; }
@@ -68,8 +65,8 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     [ValidateRange(1, 256)]
     public int? Threads { get; set; }
 
-    /// <summary>A checkpoint folder (or a run folder, for its latest checkpoint) to continue from exactly, with
-    /// the checkpoint run's <c>config.yaml</c>; only <c>total_timesteps</c> and <c>threads</c> may change.</summary>
+    /// <summary>A checkpoint folder (or a run folder, for its latest checkpoint; a run killed before its first checkpoint
+    /// starts again) to continue from exactly, with the checkpoint's config; only <c>total_timesteps</c> and <c>threads</c> may change.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResumeSet)]
     [Alias("Path")]
     [ValidateNotNullOrEmpty]
@@ -77,19 +74,29 @@ public sealed class StartHerTrainingCommand : HerCmdlet
 
     protected override void ProcessRecord()
     {
-        CheckpointInfo? resumeFrom = ResumeFrom is null ? null : ReadCheckpoint(ResumeFrom);
-        var (config, name) = LoadConfig(resumeFrom);
-        string runDirectory = ChooseRunDirectory(config, name, resumeFrom);
+        var request = new TrainingRequest
+        {
+            ConfigPath = ParameterSetName == ConfigPathSet ? ResolvePath(ConfigPath) : null,
+            Preset = ParameterSetName == PresetSet ? Preset : null,
+            Config = ParameterSetName == ConfigSet ? Config : null,
+            Overrides = Set is null ? [] : OverrideText.FromTable(Set).ToList(),
+            Seed = Seed,
+            TotalTimesteps = TotalTimesteps,
+            Threads = Threads,
+            Output = OutputDirectory is null ? null : ResolvePath(OutputDirectory),
+            Resume = ResumeFrom is null ? null : ResolvePath(ResumeFrom),
+            RunsRoot = ResolvePath("runs"),
+        };
+        TrainingPlan plan;
+        try { plan = request.Resolve(); }
+        catch (Exception e) { ThrowEngineError(e, request.ConfigPath ?? request.Resume ?? request.Preset); throw; }
 
         // -WhatIf prints this description, and -Verbose writes it before training starts: the resolved config, every key.
-        string action = resumeFrom is null
-            ? $"Train {config.Env.Id} with {config.Algo} for {config.TotalTimesteps:N0} steps into '{runDirectory}'"
-            : $"Resume from '{resumeFrom.Path}' (step {resumeFrom.Step:N0}) to {config.TotalTimesteps:N0} steps into '{runDirectory}'";
-        string description = $"{action} with this config (hash {config.ComputeHash()}):{Environment.NewLine}{config.ToYaml()}";
-        if (!ShouldProcess(description, $"Start training into '{runDirectory}'?", "Start-HerTraining"))
+        string description = $"{plan.Describe()} with this config (hash {plan.Config.ComputeHash()}):{Environment.NewLine}{plan.Config.ToYaml()}";
+        if (!ShouldProcess(description, $"Start training into '{plan.RunDirectory}'?", "Start-HerTraining"))
             return;
 
-        var result = Train(config, runDirectory, resumeFrom?.Path);
+        var result = Train(plan);
         if (result is null) return;
         WriteVerbose($"Run '{result.RunId}' {result.Status.ToString().ToLowerInvariant()} at {result.Timesteps:N0} steps after {result.Duration:hh\\:mm\\:ss}; "
             + $"final evaluation success {Percent(result.FinalEvalSuccessRate)}, best {Percent(result.BestEvalSuccessRate)}.");
@@ -101,85 +108,25 @@ public sealed class StartHerTrainingCommand : HerCmdlet
         try { _cancel?.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    /// <summary>The checkpoint to resume from: a checkpoint folder, or a run folder for its latest checkpoint.
-    /// Its <c>checkpoint.json</c> is read now, so a corrupt one stops the cmdlet before anything starts.</summary>
-    private CheckpointInfo ReadCheckpoint(string path)
+    private TrainingResult? Train(TrainingPlan plan)
     {
-        string given = ResolveExistingDirectory(path, "Checkpoint folder");
-        try { return CheckpointStore.ReadInfo(CheckpointStore.ResolveCheckpointPath(given)); }
-        catch (Exception e) { ThrowEngineError(e, given); throw; }
-    }
+        TrainingSession session;
+        try { session = TrainingSession.Open(plan); }
+        catch (Exception e) { ThrowEngineError(e, plan.RunDirectory); throw; }
+        using var owned = session;
+        if (session.PartialLogsSetAside is string aside)
+            WriteWarning($"The run never reached a checkpoint: starting it again, its earlier logs moved to '{aside}'.");
 
-    private (HerConfig Config, string Name) LoadConfig(CheckpointInfo? resumeFrom)
-    {
-        var overrides = new List<string>();
-        if (Set is not null) overrides.AddRange(OverrideText.FromTable(Set));
-        if (Seed is ulong seed) overrides.Add("seed=" + seed.ToString(CultureInfo.InvariantCulture));
-        if (TotalTimesteps is long steps) overrides.Add("total_timesteps=" + steps.ToString(CultureInfo.InvariantCulture));
-        if (Threads is int threads) overrides.Add("threads=" + threads.ToString(CultureInfo.InvariantCulture));
-
-        try
-        {
-            switch (ParameterSetName)
-            {
-                case PresetSet:
-                    return (ConfigLoader.LoadPreset(Preset, overrides), Presets.Find(Preset)?.Name ?? Preset);
-                case ConfigPathSet:
-                    string path = ResolvePath(ConfigPath);
-                    return (ConfigLoader.LoadFile(path, overrides), System.IO.Path.GetFileNameWithoutExtension(path));
-                case ConfigSet:
-                    // A copy, so the piped object never changes; the engine checks the whole config before training.
-                    var copy = Config!.Clone();
-                    foreach (string text in overrides) ConfigLoader.ApplyOverride(copy, text);
-                    return (copy, Config.Env.Id);
-                default:
-                    // The run's config.yaml is the checkpoint's config; the engine refuses any other change
-                    // than total_timesteps and threads.
-                    string runConfig = RunFiles.ConfigPath(resumeFrom!.RunDirectory);
-                    return (ConfigLoader.LoadFile(runConfig, overrides), System.IO.Path.GetFileName(resumeFrom.RunDirectory));
-            }
-        }
-        catch (Exception e)
-        {
-            ThrowEngineError(e, ParameterSetName == ConfigPathSet ? ConfigPath : Preset);
-            throw; // not reached: ThrowTerminatingError throws
-        }
-    }
-
-    private string ChooseRunDirectory(HerConfig config, string name, CheckpointInfo? resumeFrom)
-    {
-        string runDirectory;
-        if (OutputDirectory is not null) runDirectory = ResolvePath(OutputDirectory);
-        else if (resumeFrom is not null) runDirectory = resumeFrom.RunDirectory;
-        else
-        {
-            string stem = config.RunId.Length > 0 ? config.RunId : $"{name}-seed{config.Seed}";
-            string baseName = System.IO.Path.Combine(ResolvePath("runs"), $"{stem}-{DateTime.Now:yyyyMMdd-HHmmss}");
-            runDirectory = baseName;
-            for (int n = 2; Directory.Exists(runDirectory) || _runDirectoriesUsed.Contains(runDirectory); n++) runDirectory = $"{baseName}-{n}";
-        }
-
-        // Appending a second run's rows to a run folder's logs would mix two runs; only a resume continues one.
-        if (resumeFrom is null && (File.Exists(RunFiles.ProgressPath(runDirectory)) || _runDirectoriesUsed.Contains(runDirectory)))
-            ThrowTerminatingError(new ErrorRecord(
-                new IOException($"'{runDirectory}' already holds a run; choose another -OutputDirectory, or continue it with -ResumeFrom <checkpoint>."),
-                "RunDirectoryInUse", ErrorCategory.ResourceExists, runDirectory));
-        _runDirectoriesUsed.Add(runDirectory);
-        return runDirectory;
-    }
-
-    private TrainingResult? Train(HerConfig config, string runDirectory, string? resumeFrom)
-    {
         using var cancel = new CancellationTokenSource();
         using var progress = new QueuedProgress();
         _cancel = cancel;
         var worker = Task.Factory.StartNew(() =>
         {
-            try { return HerTrainer.TrainHer(config, runDirectory, progress, cancel.Token, resumeFrom); }
+            try { return session.Run(progress, cancel.Token); }
             finally { progress.Complete(); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        string activity = $"Training {config.Env.Id} ({config.Algo})";
+        string activity = $"Training {plan.Config.Env.Id} ({plan.Config.Algo})";
         double? lastEval = null;
         foreach (var update in progress.Drain())
         {
@@ -198,7 +145,7 @@ public sealed class StartHerTrainingCommand : HerCmdlet
         catch (Exception e)
         {
             if (Stopping) return null;
-            ThrowEngineError(e, runDirectory);
+            ThrowEngineError(e, session.RunDirectory);
             return null;
         }
         finally { _cancel = null; }

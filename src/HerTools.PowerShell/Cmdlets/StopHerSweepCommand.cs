@@ -21,16 +21,16 @@ public sealed class StopHerSweepCommand : HerCmdlet
     protected override void ProcessRecord()
     {
         var folder = OpenSweep(Path);
-        var jobs = SlurmSweepRunner.JobIds(folder);
-        if (jobs.Count == 0)
+        if (!SweepRunner.IsOnSlurm(folder))
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"'{folder.Directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in the session running it."),
+            WriteError(new ErrorRecord(new InvalidOperationException($"'{folder.Directory}' was never submitted to Slurm; a local sweep stops with Ctrl+C in " +
+                "the session running it."),
                 "SweepNotOnSlurm", ErrorCategory.InvalidOperation, folder.Directory));
             return;
         }
-        if (!ShouldProcess($"Slurm jobs {string.Join(", ", jobs)} of '{folder.Directory}'", "Cancel")) return;
+        if (!ShouldProcess($"Slurm jobs {string.Join(", ", SlurmSweepRunner.JobIds(folder))} of '{folder.Directory}'", "Cancel")) return;
         IReadOnlyList<string> cancelled = [];
-        try { cancelled = SlurmSweepRunner.Stop(folder); }
+        try { cancelled = SweepRunner.Stop(folder); }
         catch (Exception e) { ThrowEngineError(e, folder.Directory); }
         WriteVerbose(cancelled.Count == 0 ? "No task of the sweep is queued or running." : $"Cancelled job {string.Join(", ", cancelled)}.");
         if (PassThru) WriteObject(cancelled, enumerateCollection: true);

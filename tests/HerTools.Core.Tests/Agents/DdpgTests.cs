@@ -180,7 +180,8 @@ public class DdpgTests
         stream.Position = 0;
         using var other = Learner(Small() with { HiddenSizes = [16, 32] });
 
-        var error = Assert.Throws<HerToolsException>(() => other.Load(new BinaryReader(stream)));
+        var error = Assert.Throws<SavedStateException>(() => other.Load(new BinaryReader(stream)));
+        Assert.Equal("layout", error.Field);
         Assert.Contains("hidden [16, 16]", error.Message);
     }
 

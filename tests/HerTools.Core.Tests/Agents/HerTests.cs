@@ -34,11 +34,18 @@ public class HerTests
         return action;
     }
 
+    // Acting runs the actor's managed copy, learning runs TorchSharp: the two agree to float rounding.
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6f, $"component {i}: {expected[i]} vs {actual[i]}");
+    }
+
     [Fact]
     public void Acting_feeds_observation_and_desired_goal_by_default()
     {
         using var her = NewHer(relativeGoals: false);
-        Assert.Equal(ActOnRow(her, [0.5f, -0.25f, 2f, 1.5f, 0.5f]), Act(her, Sample));
+        AssertClose(ActOnRow(her, [0.5f, -0.25f, 2f, 1.5f, 0.5f]), Act(her, Sample));
     }
 
     [Fact]
@@ -46,8 +53,36 @@ public class HerTests
     {
         using var her = NewHer(relativeGoals: true);
         float[] relative = ActOnRow(her, [0.5f, -0.25f, 2f, 1.5f - 0.75f, 0.5f - -1f]);
-        Assert.Equal(relative, Act(her, Sample));
+        AssertClose(relative, Act(her, Sample));
         Assert.NotEqual(ActOnRow(her, [0.5f, -0.25f, 2f, 1.5f, 0.5f]), relative);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Acting_follows_every_update_of_the_weights_and_the_normalisers(bool relativeGoals)
+    {
+        using var her = NewHer(relativeGoals, normalize: true);
+        float[] before = Act(her, Sample);
+        her.Update(RandomBatch(3));
+        float[] after = Act(her, Sample);
+        Assert.NotEqual(before, after);
+        float[] row = relativeGoals ? [0.5f, -0.25f, 2f, 1.5f - 0.75f, 0.5f - -1f] : [0.5f, -0.25f, 2f, 1.5f, 0.5f];
+        AssertClose(ActOnRow(her, row), after);
+    }
+
+    [Fact]
+    public void Acting_on_a_batch_gives_each_observation_exactly_its_own_action()
+    {
+        using var her = NewHer(relativeGoals: true, normalize: true);
+        her.Update(RandomBatch(4));
+        var rng = new Rng(9);
+        var observations = Enumerable.Range(0, 70).Select(_ => new GoalObservation(
+            [(float)rng.Uniform(-2, 2), (float)rng.Uniform(-2, 2), (float)rng.Uniform(-2, 2)],
+            [(float)rng.Uniform(-2, 2), (float)rng.Uniform(-2, 2)], [(float)rng.Uniform(-2, 2), (float)rng.Uniform(-2, 2)])).ToList();
+        var batched = new float[observations.Count * Action];
+        her.Act(observations, batched);
+        for (int i = 0; i < observations.Count; i++) Assert.Equal(Act(her, observations[i]), batched[(i * Action)..((i + 1) * Action)]);
     }
 
     private static ReplayBatch RandomBatch(ulong seed, int rows = 32)

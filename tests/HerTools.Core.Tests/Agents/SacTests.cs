@@ -27,7 +27,8 @@ public class SacTests
     [InlineData(-0.8f, 0.5f, 0.5, 1e-4)]
     [InlineData(0.1f, 5.0f, 2.0, 3e-3)]     // log std clamped to SB3's upper bound 2
     [InlineData(0.1f, -30f, -20.0, 1e-4)]   // and to its lower bound -20
-    public void The_log_probability_has_the_tanh_correction_and_the_soft_target_subtracts_alpha_times_it(float mean, float logStdOut, double logStd, double tolerance)
+    public void The_log_probability_has_the_tanh_correction_and_the_soft_target_subtracts_alpha_times_it(float mean, float logStdOut, double logStd,
+        double tolerance)
     {
         // Actor: constant output [mean, log std]. Critic targets: constants 1.5 and -2, so min = -2. Online critics 0.
         // Fixed alpha 0.2: y = r + 0.9 * (-2 - 0.2 * log pi(a'|s')), and the loss is 0.5 * (mean y^2 + mean y^2).

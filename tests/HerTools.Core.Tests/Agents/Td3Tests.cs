@@ -137,7 +137,9 @@ public class Td3Tests
         ddpg.Save(new BinaryWriter(stream));
         stream.Position = 0;
         using var td3 = Learner(Small());
-        Assert.Contains("not a saved TD3 learner", Assert.Throws<HerToolsException>(() => td3.Load(new BinaryReader(stream))).Message);
+        var refused = Assert.Throws<SavedStateException>(() => td3.Load(new BinaryReader(stream)));
+        Assert.Equal("header", refused.Field);
+        Assert.Contains("not a saved TD3 learner", refused.Message);
     }
 
     [Fact]

@@ -7,13 +7,18 @@ public sealed class ElfVersionNeedPatcherTests
     private const string Need = ElfVersionNeedPatcher.TorchSharpMarkerVersion;
 
     [Fact]
-    public void The_need_is_found_at_the_offset_readelf_reports()
+    public void The_need_is_found_once_where_its_entry_carries_the_ELF_hash_of_its_version_name()
     {
         byte[] original = File.ReadAllBytes(TorchSharpNativeFiles.PackageOriginal);
 
         IReadOnlyList<long>? offsets = ElfVersionNeedPatcher.FindNeedFlagOffsets(original, Need);
 
-        Assert.Equal([TorchSharpNativeFiles.MarkerNeedFlagsOffset], offsets);
+        // Checked without the patcher's section walk: vna_hash, just before vna_flags, is the ELF hash of the name
+        // (0x0297f842 for GLIBCXX_3.4.32, by the gABI's elf_hash), and the name itself is in the file.
+        long offset = Assert.Single(offsets!);
+        Assert.Equal(0x0297f842u, TorchSharpNativeFiles.ElfHash(Need));
+        Assert.Equal(TorchSharpNativeFiles.ElfHash(Need), TorchSharpNativeFiles.VernauxHashAt(original, offset));
+        Assert.True(original.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(Need + "\0")) > 0);
     }
 
     [Fact]

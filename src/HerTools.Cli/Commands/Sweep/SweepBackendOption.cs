@@ -13,19 +13,20 @@ internal static class SweepBackendOption
         HelpName = "local|slurm",
     }.AcceptOnlyFromAmong("local", "slurm");
 
-    public static SweepBackend Resolve(string? option, SweepDefinition definition) => option switch
+    public static SweepBackend? Parse(string? option) => option switch
     {
         "local" => SweepBackend.Local,
         "slurm" => SweepBackend.Slurm,
-        _ => definition.Backend,
+        _ => null,
     };
 
     /// <summary>Runs the not-done runs locally (until done or Ctrl+C) or submits them to Slurm; returns the exit code.</summary>
-    public static int Start(CliContext context, SweepFolder folder, SweepBackend backend, int? throttle)
+    public static int Start(CliContext context, SweepFolder folder, SweepBackend? requested, int? throttle)
     {
+        var backend = SweepRunner.BackendOf(folder, requested);
         if (backend == SweepBackend.Slurm)
         {
-            var submission = SlurmSweepRunner.Submit(folder, HerToolsCommand());
+            var submission = SweepRunner.Start(folder, new SweepStartRequest(backend, HerToolsCommand: HerToolsCommand())).Submission;
             if (submission is null)
             {
                 context.Out.WriteLine($"Nothing to submit: every run of {folder.Directory} is done, queued or running.");
@@ -36,10 +37,9 @@ internal static class SweepBackendOption
             return ExitCodes.Success;
         }
 
-        int runs = folder.ReadStatus().Count(s => s.State != SweepRunState.Done);
-        context.Out.WriteLine($"Running {runs} of {folder.Runs.Count} runs of {folder.Directory}, {throttle ?? folder.Definition.Local.EffectiveThrottle} at a time.");
-        var finished = new LineProgress(context.Out);
-        var statuses = LocalSweepRunner.Run(folder, throttle, finished, context.Stop);
+        context.Out.WriteLine($"Running {SweepRunner.UnfinishedRunCount(folder)} of {folder.Runs.Count} runs of {folder.Directory}, " +
+            $"{throttle ?? folder.Definition.Local.EffectiveThrottle} at a time.");
+        var statuses = SweepRunner.Start(folder, new SweepStartRequest(backend, throttle), new LineProgress(context.Out), context.Stop).Statuses;
         SweepTable.Write(context.Out, statuses);
         if (context.Stop.IsCancellationRequested) return ExitCodes.Stopped;
         return statuses.Any(s => s.State == SweepRunState.Failed) ? ExitCodes.RuntimeFailure : ExitCodes.Success;

@@ -14,7 +14,7 @@ internal sealed class SweepCollectCommand : Command
         SetAction(parsed =>
         {
             var folder = SweepFolder.Open(parsed.GetValue(_dir)!);
-            var statuses = SlurmSweepRunner.Status(folder);
+            var statuses = SweepRunner.Status(folder, context.Stop);
             var counts = statuses.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {SweepFolder.StateName(g.Key)}");
             context.Out.WriteLine($"{folder.SummaryPath}: {statuses.Count} runs ({string.Join(", ", counts)})");
             return ExitCodes.Success;

@@ -9,9 +9,13 @@ internal sealed class SweepResumeCommand : Command
 {
     private readonly Argument<string> _dir = new("DIR") { Description = "The sweep folder." };
     private readonly Option<string?> _backend = SweepBackendOption.Create();
-    private readonly Option<int?> _throttle = new("--throttle") { Description = "Local backend: runs at a time.", HelpName = "N", CustomParser = NumberParsing.Optional<int>(minimum: 1) };
+    private readonly Option<int?> _throttle = new("--throttle")
+    {
+        Description = "Local backend: runs at a time.", HelpName = "N", CustomParser = NumberParsing.Optional<int>(minimum: 1),
+    };
 
-    public SweepResumeCommand(CliContext context) : base("resume", "Start the runs of a sweep that are not done; stopped runs continue from their latest checkpoint.")
+    public SweepResumeCommand(CliContext context) : base("resume",
+        "Start the runs of a sweep that are not done; stopped runs continue from their latest checkpoint.")
     {
         Arguments.Add(_dir.RejectingOptions());
         Options.Add(_backend);
@@ -19,7 +23,7 @@ internal sealed class SweepResumeCommand : Command
         SetAction(parsed =>
         {
             var folder = SweepFolder.Open(parsed.GetValue(_dir)!);
-            return SweepBackendOption.Start(context, folder, SweepBackendOption.Resolve(parsed.GetValue(_backend), folder.Definition), parsed.GetValue(_throttle));
+            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle));
         });
     }
 }

@@ -8,9 +8,16 @@ namespace HerTools.Cli.Commands.Sweep;
 internal sealed class SweepRunCommand : Command
 {
     private readonly Argument<string> _file = new("SWEEP") { Description = "The sweep file (YAML)." };
-    private readonly Option<string> _output = new("--output", "-o") { Description = "The sweep folder to write (new or empty, or the same sweep's).", HelpName = "DIR", Required = true };
+    private readonly Option<string> _output = new("--output", "-o")
+    {
+        Description = "The sweep folder to write (new or empty, or the same sweep's).", HelpName = "DIR", Required = true,
+    };
     private readonly Option<string?> _backend = SweepBackendOption.Create();
-    private readonly Option<int?> _throttle = new("--throttle") { Description = "Local backend: runs at a time (default: the file's local.throttle).", HelpName = "N", CustomParser = NumberParsing.Optional<int>(minimum: 1) };
+    private readonly Option<int?> _throttle = new("--throttle")
+    {
+        Description = "Local backend: runs at a time (default: the file's local.throttle).", HelpName = "N",
+        CustomParser = NumberParsing.Optional<int>(minimum: 1),
+    };
 
     public SweepRunCommand(CliContext context) : base("run", "Expand a sweep file into runs and run them locally, or submit them as one Slurm job array.")
     {
@@ -22,7 +29,7 @@ internal sealed class SweepRunCommand : Command
         {
             var definition = SweepLoader.LoadFile(parsed.GetValue(_file)!);
             var folder = SweepFolder.Create(definition, parsed.GetValue(_output)!);
-            return SweepBackendOption.Start(context, folder, SweepBackendOption.Resolve(parsed.GetValue(_backend), definition), parsed.GetValue(_throttle));
+            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle));
         });
     }
 }

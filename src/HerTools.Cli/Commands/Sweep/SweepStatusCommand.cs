@@ -8,7 +8,7 @@ namespace HerTools.Cli.Commands.Sweep;
 internal sealed class SweepStatusCommand : Command
 {
     private readonly Argument<string> _dir = new("DIR") { Description = "The sweep folder." };
-    private readonly Option<bool> _json = new("--json") { Description = "Print the runs as JSON (camelCase) instead of a table." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the runs as JSON (snake_case keys) instead of a table." };
 
     public SweepStatusCommand(CliContext context) : base("status", "Show each run's status, progress and evaluation success (run folders and squeue).")
     {
@@ -16,7 +16,7 @@ internal sealed class SweepStatusCommand : Command
         Options.Add(_json);
         SetAction(parsed =>
         {
-            var statuses = SlurmSweepRunner.Status(SweepFolder.Open(parsed.GetValue(_dir)!));
+            var statuses = SweepRunner.Status(SweepFolder.Open(parsed.GetValue(_dir)!), context.Stop);
             if (parsed.GetValue(_json)) CliJson.Write(context.Out, statuses);
             else SweepTable.Write(context.Out, statuses);
             return ExitCodes.Success;

@@ -8,15 +8,16 @@ internal sealed class SweepStopCommand : Command
 {
     private readonly Argument<string> _dir = new("DIR") { Description = "The sweep folder." };
 
-    public SweepStopCommand(CliContext context) : base("stop", "Cancel a Slurm sweep's queued and running tasks (running ones checkpoint and stop); 'sweep resume' continues it.")
+    public SweepStopCommand(CliContext context) : base("stop",
+        "Cancel a Slurm sweep's queued and running tasks (running ones checkpoint and stop); 'sweep resume' continues it.")
     {
         Arguments.Add(_dir.RejectingOptions());
         SetAction(parsed =>
         {
             var folder = SweepFolder.Open(parsed.GetValue(_dir)!);
-            if (SlurmSweepRunner.JobIds(folder).Count == 0)
+            if (!SweepRunner.IsOnSlurm(folder))
                 throw new UsageException($"{folder.Directory} was never submitted to Slurm; a local sweep stops with Ctrl+C in the process running it");
-            var cancelled = SlurmSweepRunner.Stop(folder);
+            var cancelled = SweepRunner.Stop(folder);
             context.Out.WriteLine(cancelled.Count == 0 ? "No task of the sweep is queued or running." : $"Cancelled job {string.Join(", ", cancelled)}.");
             return ExitCodes.Success;
         });

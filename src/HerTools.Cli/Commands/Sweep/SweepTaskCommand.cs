@@ -11,7 +11,8 @@ internal sealed class SweepTaskCommand : Command
     private readonly Argument<string> _dir = new("DIR") { Description = "The sweep folder." };
     private readonly Argument<int> _index = new("INDEX") { Description = "The run's row in runs.csv ($SLURM_ARRAY_TASK_ID)." };
 
-    public SweepTaskCommand(CliContext context) : base("task", "Train one run of a sweep (what each Slurm array task runs); resumes from its latest checkpoint.")
+    public SweepTaskCommand(CliContext context) : base("task",
+        "Train one run of a sweep (what each Slurm array task runs); resumes from its latest checkpoint.")
     {
         Hidden = true;
         Arguments.Add(_dir.RejectingOptions());

@@ -1,0 +1,57 @@
+namespace HerTools.Core.Sweeps;
+
+/// <summary>
+/// What a front end calls to start, resume, watch and stop a sweep folder. <c>her-tools sweep run|resume|status|stop</c>
+/// and <c>Start-/Resume-/Get-/Stop-HerSweep</c> all go through here, so both answer each question the same way.
+/// </summary>
+public static class SweepRunner
+{
+    /// <summary>The backend a start uses: the one asked for, else the sweep file's <c>backend</c>.</summary>
+    public static SweepBackend BackendOf(SweepFolder folder, SweepBackend? requested) => requested ?? folder.Definition.Backend;
+
+    /// <summary>Runs that are not done: what a start would train or submit.</summary>
+    public static int UnfinishedRunCount(SweepFolder folder) => folder.ReadStatus().Count(s => s.State != SweepRunState.Done);
+
+    /// <summary>
+    /// Starts the runs that are not done (stopped ones from their latest checkpoint; a resume is the same call). On Slurm
+    /// they are submitted as one job array and this returns at once; locally they are trained in this process until all
+    /// end or <paramref name="cancellationToken"/> stops them after a checkpoint each.
+    /// </summary>
+    /// <param name="folder">The sweep.</param>
+    /// <param name="request">Backend, throttle and, for Slurm, how a task starts her-tools.</param>
+    /// <param name="runFinished">Locally: told of each run's status as it ends (called from the run's thread).</param>
+    /// <param name="cancellationToken">Locally: stops the sweep.</param>
+    /// <exception cref="SweepException">Slurm refused the job, or <c>sbatch</c> is missing.</exception>
+    public static SweepStartResult Start(SweepFolder folder, SweepStartRequest request,
+        IProgress<SweepRunStatus>? runFinished = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(request);
+        var backend = BackendOf(folder, request.Backend);
+        if (backend == SweepBackend.Slurm)
+        {
+            var herTools = request.HerToolsCommand ?? throw new ArgumentException("a Slurm start needs the her-tools command its tasks run", nameof(request));
+            var submission = SlurmSweepRunner.Submit(folder, herTools);
+            return new SweepStartResult(backend, submission, Status(folder));
+        }
+        return new SweepStartResult(backend, null, LocalSweepRunner.Run(folder, request.Throttle, runFinished, cancellationToken));
+    }
+
+    /// <summary>Every run's status from its folder and, for a sweep submitted to Slurm, the queue (and <c>sacct</c> for runs
+    /// whose task vanished); <c>sweep.csv</c> is rebuilt on the way.</summary>
+    public static IReadOnlyList<SweepRunStatus> Status(SweepFolder folder, CancellationToken cancellationToken = default) =>
+        SlurmSweepRunner.Status(folder, cancellationToken);
+
+    /// <summary>True when the sweep was submitted to Slurm at least once (only such a sweep can be stopped from outside).</summary>
+    public static bool IsOnSlurm(SweepFolder folder) => SlurmSweepRunner.JobIds(folder).Count > 0;
+
+    /// <summary>Cancels the sweep's queued and running Slurm tasks; running ones write a checkpoint and stop. Returns the
+    /// job ids cancelled. A local sweep stops through the cancellation token of the process running it.</summary>
+    /// <exception cref="SweepException">The sweep was never submitted to Slurm, or <c>scancel</c> failed.</exception>
+    public static IReadOnlyList<string> Stop(SweepFolder folder)
+    {
+        if (!IsOnSlurm(folder))
+            throw new SweepException($"{folder.Directory} was never submitted to Slurm; a local sweep stops with Ctrl+C in the process running it");
+        return SlurmSweepRunner.Stop(folder);
+    }
+}
