@@ -83,9 +83,10 @@ internal sealed class IntervalStats
     /// and consistent, sums finite, the interval's start not after the run's position.</summary>
     /// <param name="r">The run state's reader.</param>
     /// <param name="timesteps">The run's position, read before.</param>
+    /// <param name="wallTimeSeconds">The run's training time, read before: the interval cannot have started later.</param>
     /// <param name="stateVersion">The run state's format: version 1 (before SAC) has no entropy sums.</param>
     /// <param name="sac">Whether the run's learner is SAC: only SAC's updates report entropy figures.</param>
-    public void Read(BinaryReader r, long timesteps, int stateVersion, bool sac)
+    public void Read(BinaryReader r, long timesteps, double wallTimeSeconds, int stateVersion, bool sac)
     {
         EpisodesEnded = SavedStateException.ReadInt32(r, "interval episodes", 0, int.MaxValue);
         Successes = SavedStateException.ReadInt32(r, "interval successes", 0, EpisodesEnded);
@@ -96,7 +97,7 @@ internal sealed class IntervalStats
         RelabeledRows = SavedStateException.ReadInt64(r, "interval relabeled rows", 0, SampledRows);
         ZeroRewardRows = SavedStateException.ReadInt64(r, "interval zero-reward rows", 0, SampledRows);
         StartTimesteps = SavedStateException.ReadInt64(r, "interval start", 0, timesteps);
-        StartWallTimeSeconds = SavedStateException.ReadDouble(r, "interval start time", 0);
+        StartWallTimeSeconds = SavedStateException.ReadDouble(r, "interval start time", 0, wallTimeSeconds);
         EntropyUpdates = 0; EntropyCoefSum = ActorLogProbSum = 0;
         if (stateVersion < 2) return;
         // Every SAC update reports both figures and no other learner's does.

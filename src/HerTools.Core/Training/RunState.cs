@@ -17,6 +17,9 @@ internal sealed class RunState
     // 2: the interval's SAC sums; version 1 (written before TD3 and SAC) is still read.
     private const int Version = 2;
 
+    /// <summary>Largest training time a state may record (about 317 years).</summary>
+    public const double MaxWallTimeSeconds = 1e10;
+
     public long Timesteps { get; set; }
     public long Episodes { get; set; }
     public long GradientSteps { get; set; }
@@ -91,14 +94,15 @@ internal sealed class RunState
         EpisodeReturn = SavedStateException.ReadDouble(r, "episode return");
         // An episode at the time limit has ended and a new one begun before any checkpoint.
         EpisodeLength = SavedStateException.ReadInt32(r, "episode length", 0, (int)Math.Min(maxEpisodeSteps - 1, Timesteps));
-        WallTimeBefore = SavedStateException.ReadDouble(r, "wall time", 0);
+        // Centuries of training at most: the progress reports turn it into a TimeSpan, which overflows near 2.9e4 years.
+        WallTimeBefore = SavedStateException.ReadDouble(r, "wall time", 0, MaxWallTimeSeconds);
         LastEval = ReadRate(r, "last evaluation"); BestEval = ReadRate(r, "best evaluation");
         if (LastEval is double last && !(BestEval >= last)) throw new SavedStateException("best evaluation", $"{BestEval} is below the last evaluation {last}");
         LastEvalStep = SavedStateException.ReadInt64(r, "last evaluation step", -1, Timesteps);
         var space = env.ObservationSpace;
         Observation = new GoalObservation(ReadArray(r, "observation", env, space.Observation),
             ReadArray(r, "achieved goal", env, space.AchievedGoal), ReadArray(r, "desired goal", env, space.DesiredGoal));
-        interval.Read(r, Timesteps, version, sac);
+        interval.Read(r, Timesteps, WallTimeBefore, version, sac);
         string[] names = ["action generator", "noise generator", "sampling generator"];
         for (int i = 0; i < generators.Length; i++) generators[i].ReadState(r, names[i]);
         bool hasNoise = SavedStateException.ReadBoolean(r, "noise flag");
