@@ -1,4 +1,5 @@
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.Plotting;
 
@@ -10,6 +11,6 @@ public sealed record LearningCurve(string Label, IReadOnlyList<EvalRow> Evaluati
     public static LearningCurve FromRunDirectory(string runDirectory, string? label = null)
     {
         string trimmed = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
-        return new LearningCurve(label ?? Path.GetFileName(trimmed), CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(trimmed)));
+        return new LearningCurve(label ?? Path.GetFileName(trimmed), RunRecords.Evaluations(trimmed));
     }
 }

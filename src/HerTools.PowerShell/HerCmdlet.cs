@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Core.Sweeps;
 
 namespace HerTools.PowerShell;
@@ -38,10 +38,6 @@ public abstract class HerCmdlet : PSCmdlet
     /// </summary>
     protected string ResolveRunDirectory(string path)
     {
-        string resolved = Path.TrimEndingDirectorySeparator(ResolveExistingDirectory(path, "Run folder"));
-        string? parent = Path.GetDirectoryName(resolved);
-        if (parent is not null && Path.GetFileName(parent) == RunFiles.Checkpoints && !File.Exists(RunFiles.ProgressPath(resolved)))
-            return Path.GetDirectoryName(parent)!;
-        return resolved;
+        return RunRecords.RunOf(ResolveExistingDirectory(path, "Run folder"));
     }
 }

@@ -172,6 +172,10 @@ namespace HerTools.Cli.Tests.ArchitectureFixture.FrontEnd
 {
     public sealed class UsesCheckpointReader { private HerTools.Core.Checkpoints.CheckpointReader? _reference; }
     public sealed class UsesCheckpointSummary { private HerTools.Core.Checkpoints.CheckpointSummary? _reference; }
+    public sealed class UsesCheckpointStore { public object Reference() => HerTools.Core.Checkpoints.CheckpointStore.List("."); }
+    public sealed class UsesCsvLog { private HerTools.Core.Metrics.CsvLog<HerTools.Core.Metrics.EvalRow>? _reference; }
+    public sealed class UsesRunFiles { public string Reference() => HerTools.Core.Metrics.RunFiles.EvalPath("."); }
+    public sealed class MayUseRunRecords { public object Reference() => HerTools.Core.Runs.RunRecords.Evaluations("."); }
     public sealed class MayUseCheckpointInfo { private HerTools.Core.Checkpoints.CheckpointInfo? _reference; }
     public sealed class MayUseTraining { private HerTools.Core.Training.TrainingResult? _reference; }
     public sealed class MayUseRuns { private HerTools.Core.Runs.RunFolder? _reference; }

@@ -31,15 +31,14 @@ public sealed class ArchitectureTests
     ];
 
     /// <summary>
-    /// What front ends may use of Checkpoints and Metrics: the records and errors they show. CheckpointStore, CsvLog and
-    /// RunFiles are still called by the front ends for run folders and are allowed until RunFolder (issue 15) takes
-    /// that over; every other public type there (the write side: CheckpointFile, CheckpointReader, CheckpointSummary,
-    /// and any added later) is forbidden.
+    /// What front ends may use of Checkpoints and Metrics: the records and errors they show. Every other public type
+    /// there (the store, the CSV log, the run folder's file names, the write side, and any added later) is forbidden:
+    /// a front end reads a run folder through <c>Runs.RunRecords</c>, which owns the layout and the rules for reading
+    /// it while a run writes it.
     /// </summary>
     private static readonly string[] FrontEndMayUse =
     [
         "CheckpointInfo", "CheckpointException", "CheckpointProblem", "CheckpointVerification", "ProgressRow", "EvalRow", "MetricsFormatException",
-        "CheckpointStore", "CsvLog`1", "RunFiles",
     ];
 
     [Fact]
@@ -59,12 +58,17 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void The_front_ends_keep_off_the_checkpoint_and_metrics_internals()
+    public void The_front_ends_and_the_plotting_library_keep_off_the_checkpoint_and_metrics_internals()
     {
         string[] forbidden = FrontEndForbidden();
         Assert.Contains("HerTools.Core.Checkpoints.CheckpointReader", forbidden);
+        Assert.Contains("HerTools.Core.Metrics.CsvLog`1", forbidden);
 
-        foreach (string frontEnd in new[] { Path.Combine(AppContext.BaseDirectory, "her-tools.dll"), RepoModuleAssembly() })
+        string[] frontEnds =
+        [
+            Path.Combine(AppContext.BaseDirectory, "her-tools.dll"), Path.Combine(AppContext.BaseDirectory, "HerTools.Plotting.dll"), RepoModuleAssembly(),
+        ];
+        foreach (string frontEnd in frontEnds)
         {
             var result = Types.FromFile(frontEnd).ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
             Assert.True(result.IsSuccessful,
@@ -73,11 +77,12 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void The_front_end_rule_catches_a_type_that_reaches_into_the_checkpoint_internals()
+    public void The_front_end_rule_catches_a_type_that_reaches_into_the_checkpoint_or_metrics_internals()
     {
         var result = Types.InNamespace(FixtureRoot + ".FrontEnd").ShouldNot().HaveDependencyOnAny(FrontEndForbidden()).GetResult();
 
-        Assert.Equal([$"{FixtureRoot}.FrontEnd.UsesCheckpointReader", $"{FixtureRoot}.FrontEnd.UsesCheckpointSummary"], result.FailingTypeNames.Order());
+        string[] expected = ["UsesCheckpointReader", "UsesCheckpointStore", "UsesCheckpointSummary", "UsesCsvLog", "UsesRunFiles"];
+        Assert.Equal(expected.Select(name => $"{FixtureRoot}.FrontEnd.{name}"), result.FailingTypeNames.Order());
     }
 
     /// <summary>Full names of the types that broke a rule of <see cref="Rules"/>, for namespaces under <paramref name="root"/>.</summary>

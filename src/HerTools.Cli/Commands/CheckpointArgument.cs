@@ -1,4 +1,5 @@
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Runs;
 
 namespace HerTools.Cli.Commands;
 
@@ -11,6 +12,6 @@ internal static class CheckpointArgument
     public static string Resolve(string pathOrRun)
     {
         if (!Directory.Exists(pathOrRun) && !File.Exists(pathOrRun)) throw new UsageException($"checkpoint not found: {pathOrRun}");
-        return CheckpointStore.ResolveCheckpointPath(pathOrRun);
+        return RunRecords.ResolveCheckpoint(pathOrRun);
     }
 }

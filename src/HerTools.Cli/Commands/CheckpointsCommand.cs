@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using HerTools.Cli.Output;
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.Cli.Commands;
 
 /// <summary><c>her-tools checkpoints RUN_DIR [--verify] [--json]</c>: a run's complete checkpoints, newest first, through
-/// <see cref="CheckpointStore.List"/>; with <c>--verify</c> each one checked whole through <see cref="CheckpointVerifier.VerifyRun"/>.</summary>
+/// <see cref="RunRecords.Checkpoints"/>; with <c>--verify</c> each one checked whole through <see cref="CheckpointVerifier.VerifyRun"/>.</summary>
 internal sealed class CheckpointsCommand : Command
 {
     private readonly Argument<string> _run = new("RUN_DIR") { Description = "A run folder (the one train wrote)." };
@@ -33,7 +34,7 @@ internal sealed class CheckpointsCommand : Command
     {
         if (!Directory.Exists(runDirectory)) throw new UsageException($"run folder not found: {runDirectory}");
         if (verify) return RunVerified(context, runDirectory, json);
-        var checkpoints = CheckpointStore.List(runDirectory);
+        var checkpoints = RunRecords.Checkpoints(runDirectory);
         if (json)
         {
             CliJson.Write(context.Out, checkpoints);

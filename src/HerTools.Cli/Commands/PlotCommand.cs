@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Plotting;
 
 namespace HerTools.Cli.Commands;
@@ -36,7 +36,10 @@ internal sealed class PlotCommand : Command
             if (!Directory.Exists(runDirectory)) throw new UsageException($"run folder not found: {runDirectory}");
             var curve = LearningCurve.FromRunDirectory(runDirectory);
             if (curve.Evaluations.Count == 0)
-                context.Error.WriteLine($"her-tools: warning: {RunFiles.EvalPath(runDirectory)} has no evaluations yet; {curve.Label} is left out");
+            {
+                string log = RunRecords.LogPath(runDirectory, RunRecords.EvalLog);
+                context.Error.WriteLine($"her-tools: warning: {log} has no evaluations yet; {curve.Label} is left out");
+            }
             else
                 curves.Add(curve);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,13 +72,20 @@ internal sealed class FlatAdam : IDisposable
         Steps = SavedStateException.ReadInt64(reader, $"{name} Adam steps", 0, MaxSteps);
         TensorIo.ReadFloats(reader, _expAvg, $"{name} Adam first moment");
         TensorIo.ReadFloats(reader, _expAvgSq, $"{name} Adam second moment");
-        using var scope = torch.NewDisposeScope();
-        if (!(_expAvgSq >= 0).all().item<bool>())
-            throw new SavedStateException($"{name} Adam second moment", "holds a value below 0");
-        // 1e-20 absorbs a squared gradient that underflowed to 0 in float32 while the gradient itself did not.
-        if (!(_expAvg.abs() <= _expAvgSq.sqrt() * MaxStepPerLearningRate + 1e-20).all().item<bool>())
-            throw new SavedStateException($"{name} Adam first moment",
-                $"exceeds {MaxStepPerLearningRate} times the square root of the second moment, which Adam never does");
+        // Checked on the tensors' own storage in managed code: TorchSharp's implicit Scalar temporaries (x * 8 + 1e-20)
+        // can be finalised while the native call still uses them, which failed a load under heavy load once with
+        // "Unknown scalar type".
+        var first = MemoryMarshal.Cast<byte, float>(_expAvg.bytes);
+        var second = MemoryMarshal.Cast<byte, float>(_expAvgSq.bytes);
+        for (int i = 0; i < second.Length; i++)
+        {
+            if (!(second[i] >= 0))
+                throw new SavedStateException($"{name} Adam second moment", "holds a value below 0");
+            // 1e-20 absorbs a squared gradient that underflowed to 0 in float32 while the gradient itself did not.
+            if (!(MathF.Abs(first[i]) <= MathF.Sqrt(second[i]) * (float)MaxStepPerLearningRate + 1e-20f))
+                throw new SavedStateException($"{name} Adam first moment",
+                    $"exceeds {MaxStepPerLearningRate} times the square root of the second moment, which Adam never does");
+        }
     }
 
     /// <summary>Bound of |first moment| / sqrt(second moment), with a margin for float rounding (see <see cref="Load"/>).</summary>

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 using HerTools.Plotting;
 
 namespace HerTools.PowerShell.Cmdlets;
@@ -42,7 +42,7 @@ public sealed class ExportHerLearningCurveCommand : HerCmdlet
         {
             string runDirectory = ResolveRunDirectory(path);
             LearningCurve curve;
-            try { curve = new LearningCurve(RunLogs.RunId(runDirectory), CsvLog<EvalRow>.ReadAll(RunLogs.RequireLog(runDirectory, RunFiles.Eval))); }
+            try { curve = new LearningCurve(RunRecords.RunId(runDirectory), RunRecords.Evaluations(runDirectory, required: true)); }
             catch (Exception e) { ThrowEngineError(e, runDirectory); continue; }
             if (curve.Evaluations.Count == 0) WriteWarning($"Run '{curve.Label}' ({runDirectory}) has no evaluations yet; its line is empty.");
             _curves.Add(curve);

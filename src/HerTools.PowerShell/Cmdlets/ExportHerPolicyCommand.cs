@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HerTools.Core.Checkpoints;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell.Cmdlets;
@@ -36,7 +36,7 @@ public sealed class ExportHerPolicyCommand : HerCmdlet
         PolicyExportResult result;
         try
         {
-            string checkpoint = CheckpointStore.ResolveCheckpointPath(given);
+            string checkpoint = RunRecords.ResolveCheckpoint(given);
             if (!ShouldProcess(output, $"Export the policy of '{checkpoint}' as {Format}")) return;
             result = PolicyExporter.Export(checkpoint, output, Format, overwrite: Force);
         }

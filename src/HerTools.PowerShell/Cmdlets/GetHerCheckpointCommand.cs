@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell.Cmdlets;
@@ -47,9 +48,9 @@ public sealed class GetHerCheckpointCommand : HerCmdlet
             {
                 found = ParameterSetName switch
                 {
-                    LatestSet => CheckpointStore.Latest(runDirectory) is { } latest ? [latest] : [],
-                    BestSet => CheckpointStore.Best(runDirectory) is { } best ? [best] : [],
-                    _ => CheckpointStore.List(runDirectory),
+                    LatestSet => RunRecords.LatestCheckpoint(runDirectory) is { } latest ? [latest] : [],
+                    BestSet => RunRecords.BestCheckpoint(runDirectory) is { } best ? [best] : [],
+                    _ => RunRecords.Checkpoints(runDirectory),
                 };
             }
             catch (Exception e) { ThrowEngineError(e, runDirectory); continue; }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HerTools.Core.Metrics;
+using HerTools.Core.Runs;
 
 namespace HerTools.PowerShell.Cmdlets;
 
@@ -36,10 +37,10 @@ public sealed class ImportHerMetricCommand : HerCmdlet
     private List<PSObject> Read(string runDirectory)
     {
         if (Kind == MetricKind.Progress)
-            return CsvLog<ProgressRow>.ReadAll(RunLogs.RequireLog(runDirectory, RunFiles.Progress))
+            return RunRecords.Progress(runDirectory, required: true)
                 .Select(row => WithRun(row, runDirectory, runId: null)).ToList();
-        var evaluations = CsvLog<EvalRow>.ReadAll(RunLogs.RequireLog(runDirectory, RunFiles.Eval));
-        string runId = RunLogs.RunId(runDirectory);
+        var evaluations = RunRecords.Evaluations(runDirectory, required: true);
+        string runId = RunRecords.RunId(runDirectory);
         return evaluations.Select(row => WithRun(row, runDirectory, runId)).ToList();
     }
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using HerTools.Core.Checkpoints;
+using HerTools.Core.Runs;
 using HerTools.Core.Training;
 
 namespace HerTools.PowerShell.Cmdlets;
@@ -48,7 +48,7 @@ public sealed class InvokeHerEvalCommand : HerCmdlet
         EvaluationResult result;
         try
         {
-            checkpoint = CheckpointStore.ResolveCheckpointPath(given);
+            checkpoint = RunRecords.ResolveCheckpoint(given);
             WriteVerbose($"Evaluating '{checkpoint}' for {Episodes} episodes from seed {(Seed is { } seed ? seed.ToString() : "eval.eval_seed of its run")}.");
             using var cancel = new CancellationTokenSource();
             _cancel = cancel;

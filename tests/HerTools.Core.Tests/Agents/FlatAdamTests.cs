@@ -52,4 +52,41 @@ public class FlatAdamTests
         Assert.Equal(3, restored.Steps);
         Assert.Equal(flat.data<float>().ToArray(), copy.data<float>().ToArray());
     }
+
+    // Saved state of 4 parameters: steps, first moment, second moment (each length-prefixed float32).
+    private static MemoryStream State(float[] first, float[] second)
+    {
+        var stream = new MemoryStream();
+        var writer = new BinaryWriter(stream);
+        writer.Write(5L);
+        writer.Write((long)first.Length);
+        foreach (float f in first) writer.Write(f);
+        writer.Write((long)second.Length);
+        foreach (float f in second) writer.Write(f);
+        stream.Position = 0;
+        return stream;
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.1f, 0.2f, 0f, -0.3f }, new[] { 0.01f, 0.04f, 0f, 0.09f }, null)]
+    [InlineData(new[] { 0.1f, 0.2f, 0f, -0.3f }, new[] { 0.01f, -0.04f, 0f, 0.09f }, "optimizer Adam second moment")]
+    [InlineData(new[] { 0.1f, 0.2f, 0.001f, -0.3f }, new[] { 0.01f, 0.04f, 0f, 0.09f }, "optimizer Adam first moment")]
+    [InlineData(new[] { 0.1f, 0.2f, 0f, -0.73f }, new[] { 0.01f, 0.04f, 0f, 0.0081f }, "optimizer Adam first moment")]
+    public void Load_refuses_moments_no_run_of_Adam_produces(float[] first, float[] second, string? refused)
+    {
+        using var flat = torch.zeros(4, dtype: float32);
+        using var gradients = torch.zeros(4, dtype: float32);
+        using var adam = new FlatAdam(flat, gradients, learningRate: 0.01);
+
+        var load = () => adam.Load(new BinaryReader(State(first, second)));
+
+        if (refused is null)
+        {
+            load();
+            Assert.Equal(5, adam.Steps);
+            return;
+        }
+        var e = Assert.Throws<SavedStateException>(load);
+        Assert.Contains(refused, e.Message);
+    }
 }
