@@ -17,6 +17,7 @@ public static class Program
         ["eval-speed"] = EvalSpeedBenchmark.Run,
         ["act-speed"] = ActSpeedBenchmark.Run,
         ["preset-wall"] = PresetWallBenchmark.Run,
+        ["sleep-env-speed"] = SleepEnvBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -11,10 +11,11 @@ using TorchSharp;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>train-speed [--learner ddpg|td3|sac] [--threads N] [--steps N] [--hidden W] [--batch B]</c>: the product's own training run
+/// <c>train-speed [--learner ddpg|td3|sac] [--threads N] [--steps N] [--hidden W] [--batch B] [--n-envs E]</c>: the product's own training run
 /// (<see cref="HerTrainer.TrainHer"/>, the path <c>her-tools train</c> takes) of DDPG+HER on PointGoal-v0, future
-/// strategy, 4 sampled goals, one gradient step and one target update per environment step, two hidden layers of W,
-/// batch B. Prints <c>env_steps_per_s</c> (that run, read from its progress.csv), and beside it the bare update:
+/// strategy, 4 sampled goals, one gradient step and one target update per step of the E environment copies
+/// (<c>n_envs</c>, default 1: per environment step), two hidden layers of W, batch B. Prints <c>env_steps_per_s</c>
+/// (that run, read from its progress.csv, in transitions), and beside it the bare update:
 /// <c>gradient_steps_per_s</c> (the learner's update and target update alone, on a batch of B) and
 /// <c>bound_updates_per_s</c>, the rate this machine allows at this thread count:
 /// <c>1 / (FLOPs per update / measured matmul FLOP/s + measured per-update overhead)</c>, the overhead being the time
@@ -33,17 +34,19 @@ public static class TrainSpeedBenchmark
         int steps = args.Int("steps", 2000);
         int hidden = args.Int("hidden", 256);
         int batchSize = args.Int("batch", 256);
+        int copies = args.Int("n-envs", 1);
         args.EnsureAllUsed();
-        if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1) throw new ArgumentException("threads, steps, hidden and batch must be positive");
+        if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1 || copies < 1)
+            throw new ArgumentException("threads, steps, hidden, batch and n-envs must be positive");
         if (learner is not ("ddpg" or "td3" or "sac")) throw new ArgumentException($"--learner must be ddpg, td3 or sac, got '{learner}'");
         if (learner != "ddpg")
         {
-            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, learner));
+            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies, learner));
             BenchArgs.Print("threads", threads);
             return 0;
         }
 
-        double productSteps = ProductLoopStepsPerSecond(threads, steps, hidden, batchSize);
+        double productSteps = ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies);
 
         // The bare update and the bound: matmul rate at this thread count, and the fixed cost of an update whose arithmetic is negligible.
         var env = new PointGoalEnv();
@@ -68,6 +71,7 @@ public static class TrainSpeedBenchmark
         BenchArgs.Print("matmul_gflop_per_s", flopsPerSecond / 1e9);
         BenchArgs.Print("update_overhead_ms", overheadSeconds * 1e3);
         BenchArgs.Print("threads", threads);
+        BenchArgs.Print("n_envs", copies);
         return 0;
     }
 
@@ -76,17 +80,17 @@ public static class TrainSpeedBenchmark
     /// step and one target update per step), read from progress.csv over the steps after learning started, so the
     /// random warm-up and the final evaluation are left out.
     /// </summary>
-    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, string learner = "ddpg")
+    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, int copies, string learner = "ddpg")
     {
         int warmup = Math.Max(WarmupSteps, batchSize);
-        int interval = Math.Max(1, steps / 4);
+        int interval = Math.Max(copies, steps / 4 / copies * copies);
         var config = ConfigLoader.LoadPreset("point_goal",
         [
             learner == "ddpg" ? "algo=her" : $"algo={learner}_her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]",
             $"ddpg.batch_size={batchSize}",
             $"ddpg.learning_starts={warmup}", "ddpg.train_freq=1", "ddpg.gradient_steps=1", "ddpg.schedule=step",
             $"total_timesteps={warmup + 4 * interval}", $"log.log_interval={interval}", "eval.eval_freq=0", "eval.n_eval_episodes=1",
-            "checkpoint.keep_best=false", "ddpg.buffer_size=100000",
+            "checkpoint.keep_best=false", "ddpg.buffer_size=100000", $"n_envs={copies}",
             .. learner == "sac" ? (string[])["ddpg.action_l2=0", "ddpg.action_noise=none", "ddpg.random_eps=0"] : [],
         ]);
         using var run = BenchRun.Train(config);

@@ -100,7 +100,7 @@ public class CheckpointsCommandTests
         string step60 = Path.Combine(runDir, "checkpoints", "step_60");
         string state = Path.Combine(step60, "state.bin");
         byte[] bytes = File.ReadAllBytes(state);
-        BitConverter.GetBytes(61L).CopyTo(bytes, 8);
+        BitConverter.GetBytes(61L).CopyTo(bytes, 12); // timesteps, after the magic, version and copy count
         File.WriteAllBytes(state, bytes);
         string manifestPath = Path.Combine(step60, CheckpointStore.ManifestFileName);
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;

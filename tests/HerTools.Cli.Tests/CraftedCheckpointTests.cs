@@ -150,11 +150,11 @@ public class CraftedCheckpointTests(CraftedCheckpointTests.TrainedRun trained) :
         AssertRefused(checkpoint, "state.bin", "observation", "3 values");
     }
 
-    /// <summary>state.bin begins with its magic and version (int32 each), five int64 loop counters (timesteps,
-    /// episodes, gradient steps, cycles, steps since training), the cycle's episodes (int32), the episode's return
-    /// (double) and length (int32), the wall time (double), the two evaluation rates (bool + double each) and the
-    /// last evaluation step (int64); the observation's length (int32) follows.</summary>
-    private static int ObservationLengthOffset(byte[] state) => 4 + 4 + 5 * 8 + 4 + 8 + 4 + 8 + 2 * (1 + 8) + 8;
+    /// <summary>state.bin begins with its magic, version and environment copy count (int32 each), five int64 loop counters
+    /// (timesteps, episodes, gradient steps, cycles, steps since training), the cycle's episodes (int32), the (one) copy's
+    /// episode return (double) and length (int32), the wall time (double), the two evaluation rates (bool + double each)
+    /// and the last evaluation step (int64); the observation's length (int32) follows.</summary>
+    private static int ObservationLengthOffset(byte[] state) => 4 + 4 + 4 + 5 * 8 + 4 + 8 + 4 + 8 + 2 * (1 + 8) + 8;
 
     [Fact]
     public void A_fifo_in_place_of_agent_bin_is_refused_without_waiting_for_a_writer()

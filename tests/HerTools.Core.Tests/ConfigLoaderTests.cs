@@ -116,6 +116,40 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void N_envs_is_written_and_hashed_only_when_it_is_not_one()
+    {
+        var one = ConfigLoader.LoadYaml("seed: 3\n", "t.yaml");
+        var explicitOne = ConfigLoader.LoadYaml("seed: 3\nn_envs: 1\n", "t.yaml");
+        var four = ConfigLoader.LoadYaml("seed: 3\nn_envs: 4\n", "t.yaml");
+        Assert.DoesNotContain("n_envs", one.ToYaml());
+        Assert.Equal(one.ToYaml(), explicitOne.ToYaml());
+        Assert.Equal(one.ComputeHash(), explicitOne.ComputeHash());
+        Assert.Contains("n_envs: 4\n", four.ToYaml());
+        Assert.NotEqual(one.ComputeHash(), four.ComputeHash());
+        Assert.Equal(4, ConfigLoader.LoadYaml(four.ToYaml(), "again.yaml").NEnvs);
+    }
+
+    [Fact]
+    public void Episodic_train_freq_with_several_environment_copies_is_refused_naming_the_key()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadYaml("n_envs: 2\nddpg:\n  train_freq_unit: episode\n", "e.yaml"));
+        Assert.Equal("ddpg.train_freq_unit", e.Key);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("must be step with n_envs = 2", e.Message);
+    }
+
+    [Fact]
+    public void A_buffer_without_room_for_an_episode_of_every_copy_is_refused_naming_the_key()
+    {
+        var config = ConfigLoader.LoadYaml("n_envs: 4\nddpg:\n  buffer_size: 150\n  batch_size: 16\n", "b.yaml");
+        var e = Assert.Throws<ConfigException>(() => ConfigValidator.CheckRunnable(config, 50, "b.yaml"));
+        Assert.Equal("ddpg.buffer_size", e.Key);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("for each of the n_envs = 4 copies (200 transitions), got 150", e.Message);
+        ConfigValidator.CheckRunnable(ConfigLoader.LoadYaml("n_envs: 3\nddpg:\n  buffer_size: 150\n  batch_size: 16\n", "b.yaml"), 50, "b.yaml");
+    }
+
+    [Fact]
     public void Step_counts_may_be_written_in_scientific_notation()
     {
         var config = ConfigLoader.LoadYaml("total_timesteps: 2e4\n", "t.yaml");

@@ -12,6 +12,19 @@ public sealed class SweepLoaderTests : IDisposable
     private SweepDefinition Load(string yaml) => SweepLoader.LoadFile(_files.Write("sweep.yaml", yaml));
 
     [Fact]
+    public void A_search_section_is_read_and_written_back_unchanged()
+    {
+        var d = Load("preset: point_goal\ngrid:\n  her.her_ratio: [0.0, 0.8]\nsearch:\n  rungs: [500, 1000]\n  metric: mean_final_distance\n" +
+            "  seeds: separate\n");
+        Assert.Equal(new long[] { 500, 1000 }, d.Search!.Rungs);
+        Assert.Equal(3, d.Search.ReductionFactor);
+        Assert.Equal(SearchDirection.Min, d.Search.Direction); // the default for a distance
+        Assert.Equal(SearchSeedMode.Separate, d.Search.Seeds);
+        Assert.Equal(d.Search.ToYaml(), SweepLoader.LoadYaml(d.ToYaml(), "again.yaml", _files.Root).Search!.ToYaml());
+        Assert.Null(Load("preset: point_goal\n").Search);
+    }
+
+    [Fact]
     public void Every_section_of_a_sweep_file_is_read()
     {
         var d = Load("""
@@ -129,6 +142,16 @@ public sealed class SweepLoaderTests : IDisposable
     [InlineData("config: missing.yaml\n", "config", 1, "config file not found")]
     [InlineData("preset: point_goal\ngrid: [1, 2]\n", "grid", 2, "expected a mapping of keys")]
     [InlineData("preset: point_goal\ngrid:\n  her.her_ratio: [0.1\n", null, 4, "not valid YAML")]
+    [InlineData("preset: point_goal\nsearch:\n  reduction_factor: 2\n", "search.rungs", 2, "needs 'rungs:'")]
+    [InlineData("preset: point_goal\nsearch:\n  rungs: [500, 250]\n", "search.rungs", 3, "rungs must increase: 250 follows 500")]
+    [InlineData("preset: point_goal\nsearch:\n  rungs: [250, 600]\n", "search.rungs", 3, "rung 600 is not a multiple of eval.eval_freq (250)")]
+    [InlineData("preset: point_goal\ngrid:\n  total_timesteps: [500, 1000]\nsearch:\n  rungs: [250]\n", "search.rungs", 5,
+        "'total_timesteps' is in grid (line 3)")]
+    [InlineData("preset: point_goal\ngrid:\n  eval.eval_freq: [50, 100]\nsearch:\n  rungs: [500]\n", "search.rungs", 5, "give it one value in 'set:'")]
+    [InlineData("preset: point_goal\nsearch:\n  rungs: [250]\n  metric: reward\n", "search.metric", 4, "expected one of success_rate")]
+    [InlineData("preset: point_goal\nsearch:\n  rungs: [250]\n  reduction_factor: 1\n", "search.reduction_factor", 4, "must be in [2, 1000]")]
+    [InlineData("preset: point_goal\nsearch:\n  rungs: [250]\n  seeds: mean\n", "search.seeds", 4, "expected aggregate")]
+    [InlineData("preset: point_goal\nsearch:\n  rung: [250]\n", "search.rung", 3, "did you mean 'search.rungs'")]
     public void A_bad_sweep_file_is_refused_naming_key_file_and_line(string yaml, string? key, int line, string problem)
     {
         string path = _files.Write("bad.yaml", yaml);

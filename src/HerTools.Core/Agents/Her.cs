@@ -73,16 +73,21 @@ public sealed class Her : IBatchGoalPolicy, IDisposable
     }
 
     /// <summary>
-    /// The action to collect experience with, before the trainer's action noise (<see cref="ILearner.Explore"/>): the
-    /// deterministic action of the managed copy for DDPG and TD3, a sample of the policy (through TorchSharp) for SAC.
+    /// The actions to collect experience with, row i for observation i, before the trainer's action noise
+    /// (<see cref="ILearner.Explore"/>): the deterministic actions of the managed copy in one pass for DDPG and TD3,
+    /// a sample of the policy per row (through TorchSharp, its draws in row order) for SAC.
     /// </summary>
-    public void Explore(GoalObservation observation, Span<float> action)
+    public void Explore(IReadOnlyList<GoalObservation> observations, Span<float> actions)
     {
-        if (_exploresByActing) { Act(observation, action); return; }
-        ArgumentNullException.ThrowIfNull(observation);
-        var row = _input.AsSpan(0, _observationSize + _goalSize);
-        WriteInputRow(observation, row);
-        Learner.Explore(row, action);
+        if (_exploresByActing) { Act(observations, actions); return; }
+        ArgumentNullException.ThrowIfNull(observations);
+        int width = _observationSize + _goalSize, actionSize = Learner.ActionSize;
+        var row = _input.AsSpan(0, width);
+        for (int i = 0; i < observations.Count; i++)
+        {
+            WriteInputRow(observations[i], row);
+            Learner.Explore(row, actions.Slice(i * actionSize, actionSize));
+        }
     }
 
     /// <summary>The policy as it acts now, without TorchSharp: the actor (SAC's mean half), the normalisers' statistics, the action scaling and

@@ -13,10 +13,10 @@ public sealed class ConfigKey
     private readonly Func<object?, string?> _check;
 
     internal ConfigKey(string path, ConfigValueKind kind, string description, Func<HerConfig, object?> get, Action<HerConfig, object?> set,
-        Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false)
+        Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false, bool omitAtDefault = false)
     {
         Path = path; Kind = kind; Description = description; _get = get; _set = set;
-        _check = check ?? (_ => null); Choices = choices; Nullable = nullable;
+        _check = check ?? (_ => null); Choices = choices; Nullable = nullable; OmitAtDefault = omitAtDefault;
     }
 
     public string Path { get; }
@@ -24,6 +24,9 @@ public sealed class ConfigKey
     public string Description { get; }
     public string[]? Choices { get; }
     public bool Nullable { get; }
+    /// <summary>Written in <c>config.yaml</c> (and hashed) only when it differs from <see cref="Default"/>: configs from before the key
+    /// existed keep their text and hash.</summary>
+    public bool OmitAtDefault { get; }
 
     /// <summary>The default, read from a fresh <see cref="HerConfig"/> so the schema and the class cannot disagree.</summary>
     public object? Default => _get(new HerConfig());

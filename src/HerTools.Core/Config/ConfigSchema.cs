@@ -29,6 +29,14 @@ public static class ConfigSchema
             "other counts again after 1,000 updates (then twice as late each time nothing faster turns up, up to 64,000) or at once when two windows of 100 " +
             "updates in a row fall below 60% of the chosen rate, and switches to a count at least 10% faster.",
             c => c.Threads, (c, v) => c.Threads = (int)v!, Between(0, 256)),
+        Key("n_envs", ConfigValueKind.Int,
+            "Copies of the environment stepped in lockstep and acted on with one forward pass (Stable-Baselines3's `n_envs`). Copy 0 is reset " +
+            "with `seed`, the others with seeds derived from it; each keeps its own episodes in the replay buffer, which gives each " +
+            "`buffer_size / n_envs` transitions. A step is one transition per copy: `total_timesteps`, `learning_starts` and the " +
+            "`*_freq`/`*_interval` keys count transitions, `train_freq` counts steps of all copies and `gradient_steps: -1` the transitions " +
+            "collected. Copies of an environment that says it is thread-safe are stepped on worker threads. Written in `config.yaml` only " +
+            "when not 1.",
+            c => c.NEnvs, (c, v) => c.NEnvs = (int)v!, Between(1, MaxEnvs), omitAtDefault: true),
         Key("run_id", ConfigValueKind.String, "Name of the run in its logs; empty: the run folder's name.",
             c => c.RunId, (c, v) => c.RunId = (string)v!),
 
@@ -156,6 +164,8 @@ public static class ConfigSchema
         {
             // The hash identifies a setting: seed, name and budget (a resume may extend it) are not part of one.
             if (!includeIdentity && key.Path is "seed" or "run_id" or "total_timesteps") continue;
+            // A key added after runs existed keeps their config.yaml and hash as they were while it has its default.
+            if (key.OmitAtDefault && Equals(key.Get(config), key.Default)) continue;
             int dot = key.Path.IndexOf('.');
             string name = dot < 0 ? key.Path : key.Path[(dot + 1)..];
             string? keySection = dot < 0 ? null : key.Path[..dot];
@@ -200,9 +210,12 @@ public static class ConfigSchema
         return sb.ToString();
     }
 
+    /// <summary>Most environment copies a run steps (<c>n_envs</c>).</summary>
+    public const int MaxEnvs = 256;
+
     private static ConfigKey Key(string path, ConfigValueKind kind, string description, Func<HerConfig, object?> get, Action<HerConfig, object?> set,
-        Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false) =>
-        new(path, kind, description, get, set, check, choices, nullable);
+        Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false, bool omitAtDefault = false) =>
+        new(path, kind, description, get, set, check, choices, nullable, omitAtDefault);
 
     private static Func<object?, string?> AtLeast<T>(T min) where T : IComparable<T> =>
         v => ((T)v!).CompareTo(min) >= 0 ? null : $"must be at least {min}, got {FormatValue(v)}";

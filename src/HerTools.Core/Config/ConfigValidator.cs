@@ -15,12 +15,17 @@ internal static class ConfigValidator
         return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
     }
 
-    /// <summary>What only the environment itself can tell: a buffer must hold one whole episode.</summary>
+    /// <summary>What only the environment itself can tell: a buffer must hold one whole episode of every copy.</summary>
     internal static void CheckRunnable(HerConfig config, int maxEpisodeSteps, string sourceName)
     {
-        if (config.Ddpg.BufferSize < maxEpisodeSteps)
+        if (config.NEnvs == 1 && config.Ddpg.BufferSize < maxEpisodeSteps)
             throw ErrorAt(config, "ddpg.buffer_size",
                 $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps), got {config.Ddpg.BufferSize}", sourceName);
+        // Each copy keeps its episodes in its own share of the buffer, buffer_size / n_envs transitions (Stable-Baselines3's split).
+        if (config.Ddpg.BufferSize / config.NEnvs < maxEpisodeSteps)
+            throw ErrorAt(config, "ddpg.buffer_size",
+                $"must hold at least one whole episode of {config.Env.Id} ({maxEpisodeSteps} steps) for each of the n_envs = {config.NEnvs} copies " +
+                $"({(long)maxEpisodeSteps * config.NEnvs} transitions), got {config.Ddpg.BufferSize}", sourceName);
     }
 
     internal static void Validate(HerConfig config, string sourceName)
@@ -38,6 +43,10 @@ internal static class ConfigValidator
 
         if (config.Ddpg.BatchSize > config.Ddpg.BufferSize)
             throw Error("ddpg.batch_size", $"must not exceed ddpg.buffer_size ({config.Ddpg.BufferSize}), got {config.Ddpg.BatchSize}");
+
+        // Stable-Baselines3 refuses episodic training with several environments: episodes of lockstep copies do not end together.
+        if (config.NEnvs > 1 && config.Ddpg.Schedule == "step" && config.Ddpg.TrainFreqUnit == "episode")
+            throw Error("ddpg.train_freq_unit", $"must be step with n_envs = {config.NEnvs} (as in Stable-Baselines3, episodic training uses one environment)");
 
         // The spec's evaluation episodes have seeds apart from training's: the run's first episode is reset with `seed`.
         var eval = config.Eval;

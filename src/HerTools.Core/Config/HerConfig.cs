@@ -13,6 +13,8 @@ public sealed class HerConfig
     public long TotalTimesteps { get; set; } = 10_000;
     /// <summary>TorchSharp intra-op threads for this run.</summary>
     public int Threads { get; set; } = 1;
+    /// <summary>Copies of the environment stepped in lockstep (Stable-Baselines3's <c>n_envs</c>).</summary>
+    public int NEnvs { get; set; } = 1;
     /// <summary>Identifies the run in its logs; empty means derived from the folder name.</summary>
     public string RunId { get; set; } = "";
 

@@ -11,7 +11,7 @@ namespace HerTools.Core.Envs;
 /// </summary>
 [GoalEnvironment(EnvId, Description = "n-bit flipping with continuous actions (bit i flips when a[i] > 0); the classic HER benchmark",
     MaxEpisodeSteps = DefaultBitCount)]
-public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces
+public sealed class BitFlipEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces, IThreadSafeEnv
 {
     public const string EnvId = "BitFlip-v0";
     public const int DefaultBitCount = 10;

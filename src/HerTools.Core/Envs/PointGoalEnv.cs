@@ -14,7 +14,7 @@ namespace HerTools.Core.Envs;
 /// </remarks>
 [GoalEnvironment(EnvId, Description = "1D point-mass reaching: reach the goal position within 0.05",
     MaxEpisodeSteps = DefaultMaxEpisodeSteps)]
-public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces
+public sealed class PointGoalEnv : IGoalEnv, IComputesTerminated, IEpisodeClock, IKeepsWithinSpaces, IThreadSafeEnv
 {
     public const string EnvId = "PointGoal-v0";
     public const float DistanceThreshold = 0.05f;

@@ -12,7 +12,7 @@ namespace HerTools.Core.Envs;
 /// </summary>
 [GoalEnvironment(EnvId, Description = "planar pushing: a pusher disc must shove a puck onto the goal (the HER paper's pushing setting, in 2D)",
     MaxEpisodeSteps = DefaultMaxEpisodeSteps)]
-public sealed class Push2DEnv : IGoalEnv, IComputesTerminated
+public sealed class Push2DEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv
 {
     public const string EnvId = "Push2D-v0";
     public const float DistanceThreshold = 0.05f;

@@ -53,7 +53,15 @@ public sealed partial class HerReplayBuffer
     /// A file that is not a buffer file, of another version, cut short, corrupt or of another shape is refused with a
     /// <see cref="ReplayBufferFormatException"/> naming the problem, and the buffer is left as it was.
     /// </summary>
-    public void Load(Stream stream)
+    public void Load(Stream stream) => Apply(ReadChecked(stream));
+
+    /// <summary>What a saved buffer holds once every check has passed, not yet applied: a <see cref="VecHerReplayBuffer"/> checks all
+    /// its lanes before it changes any.</summary>
+    internal sealed record CheckedContents(byte[] Payload, long EpisodesStart, int OldestSlot, int EpisodeCount, uint OldestSerial, bool InProgress,
+        int TransitionCount, int NextFirstRow);
+
+    /// <summary>Reads and checks what <see cref="Save"/> wrote, as <see cref="Load"/> does, changing nothing.</summary>
+    internal CheckedContents ReadChecked(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> header = stackalloc byte[8 + 4 + 8];
@@ -90,7 +98,7 @@ public sealed partial class HerReplayBuffer
 
         try
         {
-            LoadPayload(payload);
+            return CheckPayload(payload);
         }
         catch (EndOfStreamException e)
         {
@@ -98,7 +106,7 @@ public sealed partial class HerReplayBuffer
         }
     }
 
-    private void LoadPayload(byte[] payload)
+    private CheckedContents CheckPayload(byte[] payload)
     {
         using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         string envId = reader.ReadString();
@@ -163,6 +171,14 @@ public sealed partial class HerReplayBuffer
         if (reader.BaseStream.Position != payload.Length)
             throw new ReplayBufferFormatException("inconsistent replay buffer file: bytes left over after the last episode");
 
+        return new CheckedContents(payload, episodesStart, oldestSlot, episodeCount, oldestSerial, inProgress, transitionCount, nextFirstRow);
+    }
+
+    /// <summary>Replaces the buffer's contents with checked ones (<see cref="ReadChecked"/>).</summary>
+    internal void Apply(CheckedContents contents)
+    {
+        var (payload, episodesStart, oldestSlot, episodeCount, oldestSerial, inProgress, transitionCount, nextFirstRow) = contents;
+        using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         reader.BaseStream.Position = episodesStart;
         _oldestSlot = oldestSlot; _episodeCount = episodeCount; _oldestSerial = oldestSerial;
         _episodeInProgress = inProgress; _transitionCount = transitionCount; _nextFirstRow = nextFirstRow;

@@ -22,7 +22,8 @@ public static class SlurmSweepRunner
     /// <summary>
     /// Writes <c>slurm/sweep.sbatch</c> and submits the runs that are neither done nor already queued or running as one
     /// array: <c>sbatch --parsable --array=I,J-K%max_concurrent --requeue --signal=B:TERM@N ...</c>. The same call resumes
-    /// a sweep: runs done are never submitted again. Returns null when there is nothing to submit.
+    /// a sweep: runs done are never submitted again. Returns null when there is nothing to submit. For a search, one step
+    /// of its controller: the rungs whose results are in are decided, and the rung being trained is submitted.
     /// </summary>
     /// <param name="folder">The sweep.</param>
     /// <param name="herToolsCommand">How a task starts her-tools on the compute node: the executable, then any
@@ -36,9 +37,31 @@ public static class SlurmSweepRunner
         // Unknown is not "none queued": submitting then would start a second task on a run that is queued or running.
         var queue = ReadQueue(folder) ?? throw new SweepException(
             "squeue does not answer: cannot tell which of the sweep's runs are queued or running, so nothing was submitted; try again");
-        var indices = folder.ReadStatus(queue)
+        var statuses = folder.ReadStatus(queue);
+        if (folder.Definition.Search is not null) return SubmitRung(folder, herToolsCommand, statuses);
+        var indices = statuses
             .Where(s => s.State is not (SweepRunState.Done or SweepRunState.Running) && s.SchedulerState is null)
             .Select(s => s.Index).ToList();
+        return SubmitIndices(folder, herToolsCommand, indices);
+    }
+
+    /// <summary>
+    /// A search's controller step: decides the rungs whose runs are all in (<see cref="SweepSearch.Advance"/>), then submits
+    /// the runs of the rung being trained that are neither in, running nor queued, as one array. Each task reads the rung's
+    /// budget from <c>search.json</c> when it starts. Null when there is nothing to submit (the rung's runs are queued or
+    /// running, or the search has ended).
+    /// </summary>
+    private static SlurmSubmission? SubmitRung(SweepFolder folder, IReadOnlyList<string> herToolsCommand, IReadOnlyList<SweepRunStatus> statuses)
+    {
+        var state = SweepSearch.Advance(folder, statuses);
+        if (SweepSearch.CurrentRung(folder, state) is not { } rung) return null;
+        var indices = rung.Runs.Where(i => !SweepSearch.IsIn(statuses[i], rung.Budget) && statuses[i].State != SweepRunState.Running
+            && statuses[i].SchedulerState is null).ToList();
+        return SubmitIndices(folder, herToolsCommand, indices);
+    }
+
+    private static SlurmSubmission? SubmitIndices(SweepFolder folder, IReadOnlyList<string> herToolsCommand, IReadOnlyList<int> indices)
+    {
         if (indices.Count == 0) return null;
 
         string slurmDir = Path.Combine(folder.Directory, SlurmFolder);

@@ -33,6 +33,8 @@ public sealed record SweepDefinition
     public SlurmSweepOptions Slurm { get; init; } = new();
     /// <summary>The evaluation success rate whose first reaching <c>sweep.csv</c> reports as <c>steps_to_threshold</c>.</summary>
     public double SuccessThreshold { get; init; } = 0.9;
+    /// <summary>The <c>search:</c> section: successive halving over the runs; null for a sweep that trains every run to its budget.</summary>
+    public SweepSearchOptions? Search { get; init; }
 
     /// <summary>The searched keys: grid keys, then random keys, in the file's order. These are the override
     /// columns of <c>runs.csv</c> and <c>sweep.csv</c>.</summary>
@@ -88,6 +90,11 @@ public sealed record SweepDefinition
     /// <exception cref="ConfigException">A value of the run is not valid for its key; names the override.</exception>
     public HerConfig LoadRunConfig(SweepRun run) => LoadBase(RunOverrides(run));
 
+    /// <summary>Loads the config of one run trained to <paramref name="budget"/> (a search's rung): <see cref="RunOverrides"/>,
+    /// then <c>total_timesteps</c>.</summary>
+    public HerConfig LoadRunConfig(SweepRun run, long budget) =>
+        LoadBase([.. RunOverrides(run), "total_timesteps=" + budget.ToString(CultureInfo.InvariantCulture)]);
+
     /// <summary>The base config with the given overrides.</summary>
     internal HerConfig LoadBase(IEnumerable<string> overrides) =>
         Preset is not null ? ConfigLoader.LoadPreset(Preset, overrides) : ConfigLoader.LoadFile(ConfigPath!, overrides);
@@ -130,6 +137,7 @@ public sealed record SweepDefinition
         sb.Append("  signal_seconds: ").Append(Slurm.SignalSeconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
         if (Slurm.SbatchArgs.Count > 0) sb.Append("  sbatch_args: [").Append(string.Join(", ", Slurm.SbatchArgs.Select(Quote))).Append("]\n");
         sb.Append("success_threshold: ").Append(SuccessThreshold.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        if (Search is not null) sb.Append(Search.ToYaml());
         return sb.ToString();
     }
 

@@ -81,9 +81,10 @@ public sealed class SweepFolder
                 throw new SweepException($"{directory} holds a sweep of the '{definition.Preset}' preset as it was shipped when the sweep was " +
                     $"created ({BaseConfigFile}), and this HerTools ships a different one; 'sweep resume' goes on with the sweep's copy, " +
                     "another --output folder starts one with the new preset");
-            if (!sameBase || !existing.Definition.Set.SequenceEqual(definition.Set) || !SameRuns(existing.Runs, runs))
-                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile} differ); give another --output " +
-                    "folder");
+            if (!sameBase || !existing.Definition.Set.SequenceEqual(definition.Set) || !SameRuns(existing.Runs, runs)
+                || existing.Definition.Search?.ToYaml() != definition.Search?.ToYaml())
+                throw new SweepException($"{directory} already holds a different sweep (its {DefinitionFile} and {RunsFile}, or its search, " +
+                    "differ); give another --output folder");
             WriteAtomically(Path.Combine(directory, DefinitionFile), resolvedYaml);
             return Open(directory);
         }
@@ -135,12 +136,15 @@ public sealed class SweepFolder
     /// the sweep's tasks, by array index (null: unknown); a run recorded as running whose process or task is gone is
     /// reported <see cref="SweepRunState.Stopped"/>.</summary>
     public IReadOnlyList<SweepRunStatus> ReadStatus(IReadOnlyDictionary<int, SlurmTaskState>? queue = null,
-        CancellationToken cancellationToken = default) =>
-        Runs.Select(r =>
+        CancellationToken cancellationToken = default)
+    {
+        var statuses = Runs.Select(r =>
         {
             cancellationToken.ThrowIfCancellationRequested(); // a sweep of many long logs takes a while: stop between runs
             return ReadRunStatus(r, queue);
         }).ToList();
+        return Definition.Search is null ? statuses : SweepSearch.Annotate(this, statuses);
+    }
 
     /// <summary>Reads one run's status from its folder (see <see cref="ReadStatus"/>).</summary>
     public SweepRunStatus ReadRunStatus(SweepRun run, IReadOnlyDictionary<int, SlurmTaskState>? queue = null)
@@ -218,6 +222,8 @@ public sealed class SweepFolder
         {
             WriteRunHeader(csv, Definition.SearchKeys);
             foreach (string column in StatusColumns) csv.WriteField(column);
+            bool search = Definition.Search is not null;
+            if (search) foreach (string column in SearchColumns) csv.WriteField(column);
             csv.NextRecord();
             foreach (var s in statuses)
             {
@@ -230,6 +236,13 @@ public sealed class SweepFolder
                 csv.WriteField(Number(s.WallTimeSeconds));
                 csv.WriteField(s.LastCheckpoint is null ? "" : Path.GetRelativePath(Directory, s.LastCheckpoint).Replace('\\', '/'));
                 csv.WriteField(s.Error ?? "");
+                if (search)
+                {
+                    csv.WriteField(s.Rung?.ToString(CultureInfo.InvariantCulture) ?? "");
+                    csv.WriteField(s.RungBudget?.ToString(CultureInfo.InvariantCulture) ?? "");
+                    csv.WriteField(Number(s.Score));
+                    csv.WriteField(s.Decision is { } d ? d.ToString().ToLowerInvariant() : "");
+                }
                 csv.NextRecord();
             }
         }
@@ -239,6 +252,9 @@ public sealed class SweepFolder
     // sweep.csv's columns after those it shares with runs.csv.
     private static string[] StatusColumns =>
         ["status", "timesteps", "final_eval_success_rate", "best_eval_success_rate", "steps_to_threshold", "wall_time_s", "last_checkpoint", "error"];
+
+    // A search's columns, last (see SweepSearch).
+    private static string[] SearchColumns => ["rung", "rung_budget", "score", "decision"];
 
     // The columns that name a run, first in runs.csv and sweep.csv alike: index, run_id, the searched keys, seed.
     private static void WriteRunHeader(CsvWriter csv, IReadOnlyList<string> keys)

@@ -16,11 +16,12 @@ namespace HerTools.Core.Sweeps;
 /// value of the wrong type or out of range, a <c>set:</c> override the base config refuses) is a
 /// <see cref="ConfigException"/> naming the key, the file and the line, raised before anything runs.
 /// A grid or random value that only some runs get is checked when those runs' configs are loaded
-/// (<see cref="SweepDefinition.LoadRunConfig"/>): such a run fails, the others go on.
+/// (<see cref="SweepDefinition.LoadRunConfig(SweepRun)"/>): such a run fails, the others go on.
 /// </summary>
-public static class SweepLoader
+public static partial class SweepLoader
 {
-    private static readonly string[] TopKeys = ["preset", "config", "set", "grid", "random", "seeds", "backend", "local", "slurm", "success_threshold"];
+    private static readonly string[] TopKeys =
+        ["preset", "config", "set", "grid", "random", "seeds", "backend", "local", "slurm", "success_threshold", "search"];
     private static readonly string[] LocalKeys = ["throttle"];
     private static readonly string[] SlurmKeys = ["partition", "cpus_per_task", "mem", "time", "max_concurrent", "signal_seconds", "sbatch_args"];
     private static readonly string[] DistributionKeys = ["choice", "uniform", "loguniform", "int"];
@@ -50,7 +51,7 @@ public static class SweepLoader
     }
 
     /// <summary>Reads one file; holds the file name every error cites.</summary>
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         private ConfigException Error(string problem, string? key, YamlNode? at) =>
             new(problem, key: key, file: file, line: at is null ? null : (int)at.Start.Line);
@@ -158,6 +159,8 @@ public static class SweepLoader
             if (entries.TryGetValue("success_threshold", out var thresholdEntry))
                 threshold = ParseDouble(thresholdEntry.Value, "success_threshold", 0, 1);
 
+            var search = entries.TryGetValue("search", out var searchEntry) ? ReadSearch(searchEntry, used, baseConfig) : null;
+
             var definition = new SweepDefinition
             {
                 SourceName = file,
@@ -171,6 +174,7 @@ public static class SweepLoader
                 Local = local,
                 Slurm = slurm,
                 SuccessThreshold = threshold,
+                Search = search,
             };
             // Checked: a grid of a few long axes overflows 64 bits, and a wrapped count would pass the limit.
             long runs;

@@ -37,6 +37,8 @@ public sealed record SweepRunRecord
     [JsonPropertyName("slurm_job_id")] public string? SlurmJobId { get; init; }
     [JsonPropertyName("slurm_array_job_id")] public string? SlurmArrayJobId { get; init; }
     [JsonPropertyName("slurm_array_task_id")] public int? SlurmArrayTaskId { get; init; }
+    /// <summary>The budget (<c>total_timesteps</c>) the attempt trained toward: a search's rung, or the run's own.</summary>
+    [JsonPropertyName("total_timesteps")] public long? TotalTimesteps { get; init; }
     /// <summary>The checkpoint the attempt resumed from; null when it started afresh.</summary>
     [JsonPropertyName("resumed_from")] public string? ResumedFrom { get; init; }
 

@@ -32,4 +32,12 @@ public sealed record SweepRunStatus
     public string? SlurmJobId { get; init; }
     /// <summary>What <c>squeue</c> says of the task (<c>PENDING</c>, <c>RUNNING</c>, ...); null when it is not queued or unknown.</summary>
     public string? SchedulerState { get; init; }
+    /// <summary>A search: the last rung the run's trial entered (from 0); null for a sweep without <c>search:</c>.</summary>
+    public int? Rung { get; init; }
+    /// <summary>A search: that rung's budget, the steps the run trains to there.</summary>
+    public long? RungBudget { get; init; }
+    /// <summary>A search: the trial's score at that rung (the mean over its seeds when they are aggregated); null until decided.</summary>
+    public double? Score { get; init; }
+    /// <summary>A search: what the search decided at that rung (pending while it trains).</summary>
+    public SearchDecision? Decision { get; init; }
 }

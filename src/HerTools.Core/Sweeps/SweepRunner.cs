@@ -10,7 +10,14 @@ public static class SweepRunner
     public static SweepBackend BackendOf(SweepFolder folder, SweepBackend? requested) => requested ?? folder.Definition.Backend;
 
     /// <summary>Runs that are not done: what a start would train or submit.</summary>
-    public static int UnfinishedRunCount(SweepFolder folder) => folder.ReadStatus().Count(s => s.State != SweepRunState.Done);
+    public static int UnfinishedRunCount(SweepFolder folder)
+    {
+        var statuses = folder.ReadStatus();
+        if (folder.Definition.Search is null) return statuses.Count(s => s.State != SweepRunState.Done);
+        // A search: the runs of the rung being trained that are not in yet.
+        return SweepSearch.CurrentRung(folder, SearchState.Read(folder.Directory)) is { } rung
+            ? rung.Runs.Count(i => !SweepSearch.IsIn(statuses[i], rung.Budget)) : 0;
+    }
 
     /// <summary>
     /// Starts the runs that are not done (stopped ones from their latest checkpoint; a resume is the same call). On Slurm
@@ -19,7 +26,8 @@ public static class SweepRunner
     /// </summary>
     /// <param name="folder">The sweep.</param>
     /// <param name="request">Backend, throttle and, for Slurm, how a task starts her-tools.</param>
-    /// <param name="runFinished">Locally: told of each run's status as it ends (called from the run's thread).</param>
+    /// <param name="runFinished">Locally: told of each run's status as it ends (called from the run's thread); a search on
+    /// Slurm driven with <see cref="SweepStartRequest.SearchPollInterval"/>: told of runs seen done or failed.</param>
     /// <param name="cancellationToken">Locally: stops the sweep.</param>
     /// <exception cref="SweepException">Slurm refused the job, or <c>sbatch</c> is missing.</exception>
     public static SweepStartResult Start(SweepFolder folder, SweepStartRequest request,
@@ -32,9 +40,29 @@ public static class SweepRunner
         {
             var herTools = request.HerToolsCommand ?? throw new ArgumentException("a Slurm start needs the her-tools command its tasks run", nameof(request));
             var submission = SlurmSweepRunner.Submit(folder, herTools);
+            if (folder.Definition.Search is not null && request.SearchPollInterval is TimeSpan poll)
+                submission = DriveSearch(folder, herTools, poll, submission, runFinished, cancellationToken);
             return new SweepStartResult(backend, submission, Status(folder));
         }
         return new SweepStartResult(backend, null, LocalSweepRunner.Run(folder, request.Throttle, runFinished, cancellationToken));
+    }
+
+    /// <summary>A search's controller loop on Slurm, in the foreground (no daemon): waits for the rung's tasks, decides it,
+    /// submits the next, until the search ends or the token is cancelled. Returns the last submission.</summary>
+    private static SlurmSubmission? DriveSearch(SweepFolder folder, IReadOnlyList<string> herTools, TimeSpan poll, SlurmSubmission? last,
+        IProgress<SweepRunStatus>? runFinished, CancellationToken cancellationToken)
+    {
+        var reported = new HashSet<(int, int?, SweepRunState)>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var statuses = Status(folder, cancellationToken);
+            foreach (var s in statuses.Where(s => s.State is SweepRunState.Done or SweepRunState.Failed))
+                if (reported.Add((s.Index, s.Rung, s.State))) runFinished?.Report(s);
+            if (SweepSearch.CurrentRung(folder, SweepSearch.Advance(folder, statuses)) is null) break;
+            if (cancellationToken.WaitHandle.WaitOne(poll)) break;
+            last = SlurmSweepRunner.Submit(folder, herTools) ?? last;
+        }
+        return last;
     }
 
     /// <summary>Every run's status from its folder and, for a sweep submitted to Slurm, the queue (and <c>sacct</c> for runs

@@ -8,7 +8,8 @@ namespace HerTools.Core.Sweeps;
 /// <summary>
 /// Trains one run of a sweep in its run folder: what a Slurm array task does (<c>her-tools sweep task DIR INDEX</c>)
 /// and what the local runner does for each run. A run with a checkpoint resumes from its latest one (the engine's exact
-/// resume), so a preempted, requeued or stopped run loses nothing; a run already done is left as it is. The outcome is
+/// resume), so a preempted, requeued or stopped run loses nothing, and a run a search promotes continues to the next
+/// rung's budget; a run already done (at the budget asked for) is left as it is. The outcome is
 /// written to the run's <c>status.json</c>; a failure is recorded there, not thrown.
 /// </summary>
 public static class SweepTask
@@ -27,16 +28,20 @@ public static class SweepTask
     {
         var folder = SweepFolder.Open(sweepDirectory);
         var run = folder.Run(index);
-        RunOne(folder, run, progress, cancellationToken);
+        if (folder.Definition.Search is null) RunOne(folder, run, budget: null, progress, cancellationToken);
+        // A search's task trains its run to the rung being trained; a run the search has no more training for is left as it is.
+        else if (SweepSearch.TargetBudget(folder, run) is long budget) RunOne(folder, run, budget, progress, cancellationToken);
         return folder.Collect()[index];
     }
 
-    /// <summary>Trains one run and records its outcome in <c>status.json</c>.</summary>
-    internal static void RunOne(SweepFolder folder, SweepRun run, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Trains one run (to <paramref name="budget"/>, a search's rung, when given; else to its config's budget) and
+    /// records its outcome in <c>status.json</c>. A run done at that budget already is left as it is.</summary>
+    internal static void RunOne(SweepFolder folder, SweepRun run, long? budget, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
     {
         string dir = folder.RunDirectory(run);
         var previous = SweepRunRecord.TryRead(dir);
-        if (previous?.State == SweepRunState.Done) return;
+        if (previous?.State == SweepRunState.Done && (budget is null || previous.TotalTimesteps >= budget)) return;
 
         var record = new SweepRunRecord
         {
@@ -54,7 +59,8 @@ public static class SweepTask
         TrainingSession session;
         try
         {
-            var config = folder.Definition.LoadRunConfig(run);
+            var config = budget is long b ? folder.Definition.LoadRunConfig(run, b) : folder.Definition.LoadRunConfig(run);
+            record = record with { TotalTimesteps = config.TotalTimesteps };
             // The run folder's rules decide: a started run continues from its latest checkpoint, or starts again with its
             // partial logs set aside when it never reached one; a new run starts.
             var plan = new TrainingRequest { Config = config, Output = dir, ContinueIfStarted = true }.Resolve();

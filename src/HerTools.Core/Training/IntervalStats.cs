@@ -84,9 +84,9 @@ internal sealed class IntervalStats
     /// <param name="r">The run state's reader.</param>
     /// <param name="timesteps">The run's position, read before.</param>
     /// <param name="wallTimeSeconds">The run's training time, read before: the interval cannot have started later.</param>
-    /// <param name="stateVersion">The run state's format: version 1 (before SAC) has no entropy sums.</param>
+    /// <param name="hasEntropySums">Whether the run state's format has the entropy sums (those written before SAC do not).</param>
     /// <param name="sac">Whether the run's learner is SAC: only SAC's updates report entropy figures.</param>
-    public void Read(BinaryReader r, long timesteps, double wallTimeSeconds, int stateVersion, bool sac)
+    public void Read(BinaryReader r, long timesteps, double wallTimeSeconds, bool hasEntropySums, bool sac)
     {
         EpisodesEnded = SavedStateException.ReadInt32(r, "interval episodes", 0, int.MaxValue);
         Successes = SavedStateException.ReadInt32(r, "interval successes", 0, EpisodesEnded);
@@ -99,7 +99,7 @@ internal sealed class IntervalStats
         StartTimesteps = SavedStateException.ReadInt64(r, "interval start", 0, timesteps);
         StartWallTimeSeconds = SavedStateException.ReadDouble(r, "interval start time", 0, wallTimeSeconds);
         EntropyUpdates = 0; EntropyCoefSum = ActorLogProbSum = 0;
-        if (stateVersion < 2) return;
+        if (!hasEntropySums) return;
         // Every SAC update reports both figures and no other learner's does.
         EntropyUpdates = SavedStateException.ReadInt32(r, "interval entropy updates", sac ? Updates : 0, sac ? Updates : 0);
         EntropyCoefSum = SavedStateException.ReadDouble(r, "interval entropy coefficient sum", 0);

@@ -27,11 +27,11 @@ internal static class RunCheckpoint
         config.Threads = threads;
         var env = MakeEnv(reader, config);
         // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
-        var state = new RunState();
-        var stateEnv = MakeEnv(reader, config);
+        var state = new RunState(config.NEnvs);
+        var stateEnvs = MakeCopies(reader, config);
         Rng[] generators = [new(0), new(0), new(0)];
-        var noise = RunComponents.CreateNoise(config.Ddpg, stateEnv.ActionSpace, generators[1]);
-        Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnv, generators, noise));
+        var noises = RunComponents.CreateNoises(config, env.ActionSpace, generators[1]);
+        Load(reader, StateFile, s => state.Read(s, config, new IntervalStats(), stateEnvs, generators, noises));
         var agent = RunComponents.CreateAgent(config, RunComponents.AgentOptions(config), env);
         try
         {
@@ -60,17 +60,24 @@ internal static class RunCheckpoint
         CheckState(reader, state, parts.Agent);
         if (!reader.Has(ReplayFile)) return false;
         Load(reader, ReplayFile, parts.Buffer.Load);
-        var buffer = parts.Buffer;
-        if (!buffer.IsEpisodeInProgress || buffer.CurrentEpisodeSteps != state.EpisodeLength)
-            throw Disagreement(reader, ReplayFile, "episode in progress",
-                $"{(buffer.IsEpisodeInProgress ? $"has {buffer.CurrentEpisodeSteps} steps" : "is absent")}; {StateFile} has one of {state.EpisodeLength} " +
-                $"steps");
-        if (!buffer.EpisodeInProgressEndsAt(state.Observation))
-            throw Disagreement(reader, ReplayFile, "episode in progress", $"does not end in the observation {StateFile} continues from");
-        if (buffer.FindStoredOutside(parts.Env.ActionSpace, parts.Env is IKeepsWithinSpaces ? parts.Env.ObservationSpace : null) is string outside)
-            throw Disagreement(reader, ReplayFile, outside, $"lies outside {parts.Env.Id}'s spaces, where training keeps what it stores");
-        if (buffer.TransitionCount > state.Timesteps)
-            throw Disagreement(reader, ReplayFile, "transition count", $"{buffer.TransitionCount}, more than the run's {state.Timesteps} steps");
+        var lanes = parts.Buffer.Lanes;
+        for (int i = 0; i < lanes.Count; i++)
+        {
+            // Each copy's lane must hold the episode its state continues, and nothing a run could not have stored.
+            var buffer = lanes[i];
+            var episode = state.Copies[i];
+            string field = lanes.Count == 1 ? "episode in progress" : $"env copy {i} episode in progress";
+            if (!buffer.IsEpisodeInProgress || buffer.CurrentEpisodeSteps != episode.Length)
+                throw Disagreement(reader, ReplayFile, field,
+                    $"{(buffer.IsEpisodeInProgress ? $"has {buffer.CurrentEpisodeSteps} steps" : "is absent")}; {StateFile} has one of {episode.Length} steps");
+            if (!buffer.EpisodeInProgressEndsAt(episode.Observation))
+                throw Disagreement(reader, ReplayFile, field, $"does not end in the observation {StateFile} continues from");
+            if (buffer.FindStoredOutside(parts.Env.ActionSpace, parts.Env is IKeepsWithinSpaces ? parts.Env.ObservationSpace : null) is string outside)
+                throw Disagreement(reader, ReplayFile, lanes.Count == 1 ? outside : $"env copy {i} {outside}",
+                    $"lies outside {parts.Env.Id}'s spaces, where training keeps what it stores");
+        }
+        if (parts.Buffer.TransitionCount > state.Timesteps)
+            throw Disagreement(reader, ReplayFile, "transition count", $"{parts.Buffer.TransitionCount}, more than the run's {state.Timesteps} steps");
         return true;
     }
 
@@ -86,7 +93,7 @@ internal static class RunCheckpoint
         config.Threads = 1;
         MakeEnv(reader, config);
         using var parts = new RunComponents(config);
-        Restore(reader, config, parts, new RunState(), new IntervalStats());
+        Restore(reader, config, parts, new RunState(config.NEnvs), new IntervalStats());
     }
 
     /// <summary>The state's counters against the manifest and the learner: the files must describe the same moment.</summary>
@@ -165,12 +172,23 @@ internal static class RunCheckpoint
     {
         try
         {
-            return EnvRegistry.Make(config.Env.Id, config.Env.Options);
+            var env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+            // A buffer too small for an episode of each copy could not be built: refused like any other bad key of config.yaml.
+            ConfigValidator.CheckRunnable(config, env.MaxEpisodeSteps, Path.Combine(reader.Info.Path, ConfigFile));
+            return env;
         }
         catch (Exception e) when (e is HerToolsException or ArgumentException && e is not CheckpointException)
         {
             throw new CheckpointException(reader.Info.Path, ConfigFile, "env", CheckpointProblem.InvalidContent, e.Message, e);
         }
+    }
+
+    /// <summary>The <c>n_envs</c> environment copies of the checkpoint's config (a state file holds each one's state).</summary>
+    private static IGoalEnv[] MakeCopies(CheckpointReader reader, HerConfig config)
+    {
+        var copies = new IGoalEnv[config.NEnvs];
+        for (int i = 0; i < copies.Length; i++) copies[i] = MakeEnv(reader, config);
+        return copies;
     }
 
     /// <summary>The files of a checkpoint of a run; <paramref name="writeState"/> writes <c>state.bin</c>.</summary>

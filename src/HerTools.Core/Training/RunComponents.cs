@@ -8,22 +8,23 @@ using HerTools.Core.Replay;
 namespace HerTools.Core.Training;
 
 /// <summary>
-/// The composition of a run: what its config builds before the first step. The training and evaluation
-/// environments, the HER buffer, the agent, the exploration noise, the random streams and the batch gradient
-/// steps sample into. Nothing here decides what happens next: that is the loop's <see cref="RunState"/>.
+/// The composition of a run: what its config builds before the first step. The training environment's
+/// <c>n_envs</c> copies and the evaluation environments, the HER buffer (a lane per copy), the agent, the exploration
+/// noise (one process per copy), the random streams and the batch gradient steps sample into. Nothing here decides
+/// what happens next: that is the loop's <see cref="RunState"/>.
 /// </summary>
 internal sealed class RunComponents : IDisposable
 {
     public RunComponents(HerConfig config)
     {
-        Env = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        Envs = new VecGoalEnv(MakeCopies(config));
         EvalEnvs = new IGoalEnv[Math.Min(config.Eval.NEvalEpisodes, Evaluator.MaxParallelEpisodes)];
         for (int i = 0; i < EvalEnvs.Length; i++) EvalEnvs[i] = EnvRegistry.Make(config.Env.Id, config.Env.Options);
         int observationSize = Env.ObservationSpace.Observation.Size, goalSize = Env.ObservationSpace.DesiredGoal.Size;
         int actionSize = Env.ActionSpace.Size;
         var algorithm = AlgorithmRegistry.Get(config.Algo);
-        Buffer = new HerReplayBuffer(config.Ddpg.BufferSize, observationSize, goalSize, actionSize, Env.MaxEpisodeSteps,
-            GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0, Env);
+        Buffer = new VecHerReplayBuffer(config.Ddpg.BufferSize, Enumerable.Range(0, Envs.Count).Select(i => Envs[i]).ToList(),
+            GoalSelectionStrategyNames.Parse(config.Her.GoalSelectionStrategy), algorithm.Relabels ? config.Her.EffectiveRatio : 0.0);
         ActionRng = Rng.ForStream(config.Seed, "actions");
         NoiseRng = Rng.ForStream(config.Seed, "noise");
         SampleRng = Rng.ForStream(config.Seed, "sampling");
@@ -35,20 +36,25 @@ internal sealed class RunComponents : IDisposable
             options = options with { Threads = ThreadChoice.Threads };
             ThreadGovernor = new ThreadCountGovernor(ThreadChoice.Threads, ThreadChoice.Rates.Count);
         }
-        Noise = CreateNoise(config.Ddpg, Env.ActionSpace, NoiseRng);
+        // Every copy's process draws from the one noise stream, in copy order: copy 0's draws are then those of a single environment.
+        Noises = CreateNoises(config, Env.ActionSpace, NoiseRng);
         Batch = new ReplayBatch(config.Ddpg.BatchSize, observationSize, goalSize, actionSize);
         ProgressSchema = ProgressRow.SchemaVersionFor(algorithm.Learner);
         ProgressColumns = ProgressRow.Columns(ProgressSchema);
         Agent = CreateAgent(config, options, Env); // last: nothing after it can throw
     }
 
-    public IGoalEnv Env { get; }
+    /// <summary>The <c>n_envs</c> copies of the training environment.</summary>
+    public VecGoalEnv Envs { get; }
+    /// <summary>Copy 0: the training environment's spaces and id.</summary>
+    public IGoalEnv Env => Envs[0];
     /// <summary>Instances for evaluations, so they never disturb the training episode in progress: one per episode
     /// run side by side (up to <see cref="Evaluator.MaxParallelEpisodes"/>).</summary>
     public IGoalEnv[] EvalEnvs { get; }
-    public HerReplayBuffer Buffer { get; }
+    public VecHerReplayBuffer Buffer { get; }
     public Her Agent { get; }
-    public IActionNoise? Noise { get; }
+    /// <summary>The exploration noise of each copy, or null without noise.</summary>
+    public IActionNoise[]? Noises { get; }
     /// <summary>Exploration draws: uniform actions before learning starts and for <c>random_eps</c>.</summary>
     public Rng ActionRng { get; }
     public Rng NoiseRng { get; }
@@ -85,6 +91,28 @@ internal sealed class RunComponents : IDisposable
         ActionL2 = c.Ddpg.ActionL2, ClipReturn = c.Ddpg.ClipReturn, Normalize = c.Ddpg.Normalize, RelativeGoals = c.Ddpg.RelativeGoals,
         NormalizerClipRange = (float)c.Ddpg.NormClip, Threads = c.Threads, Seed = Rng.ForStream(c.Seed, "init").NextUInt64(),
     };
+
+    /// <summary>Seed of copy <paramref name="copy"/>'s first reset: copy 0 takes the run's seed (so one copy trains as a single
+    /// environment always has), the others seeds of their own derived from it.</summary>
+    public static ulong EnvSeed(HerConfig config, int copy) => copy == 0 ? config.Seed : Rng.ForStream(config.Seed, $"env copy {copy}").NextUInt64();
+
+    /// <summary>The <c>n_envs</c> copies of a config's environment, built one after another.</summary>
+    public static IGoalEnv[] MakeCopies(HerConfig config)
+    {
+        var copies = new IGoalEnv[config.NEnvs];
+        for (int i = 0; i < copies.Length; i++) copies[i] = EnvRegistry.Make(config.Env.Id, config.Env.Options);
+        return copies;
+    }
+
+    /// <summary>One noise process per copy, all drawing from <paramref name="rng"/>; null when the config has none.</summary>
+    public static IActionNoise[]? CreateNoises(HerConfig config, Box actionSpace, Rng rng)
+    {
+        if (CreateNoise(config.Ddpg, actionSpace, rng) is not { } first) return null;
+        var noises = new IActionNoise[config.NEnvs];
+        noises[0] = first;
+        for (int i = 1; i < noises.Length; i++) noises[i] = CreateNoise(config.Ddpg, actionSpace, rng)!;
+        return noises;
+    }
 
     public static IActionNoise? CreateNoise(DdpgConfig c, Box actionSpace, Rng rng) => c.ActionNoise switch
     {

@@ -20,9 +20,14 @@ internal sealed class TrainingRun : IDisposable
     private readonly RunFolder _folder;
     private readonly string _runDirectory, _runId, _configHash;
     private readonly RunComponents _parts;
-    private readonly RunState _state = new();
+    private readonly RunState _state;
     private readonly IntervalStats _interval = new();
-    private readonly float[] _action;
+    // One row per environment copy: the actions of a step, what the step returned, which copies then start an episode.
+    private readonly float[] _actions;
+    private readonly List<GoalObservation> _observations = [];
+    private readonly StepResult[] _results;
+    private readonly bool[] _ended;
+    private readonly GoalObservation[] _firstObservations;
     private readonly Stopwatch _clock = new();
 
     private CsvLog<ProgressRow>? _progressLog;
@@ -32,6 +37,8 @@ internal sealed class TrainingRun : IDisposable
     private IProgress<TrainingProgress>? _progress;
     private string? _lastThreadSwitch;
     private bool _bestPending, _warnedTerminationKept;
+    /// <summary>Transitions before the step in progress: what the schedules compare with (<see cref="Reached"/>).</summary>
+    private long _stepStart;
 
     private TrainingRun(HerConfig config, RunFolder folder)
     {
@@ -41,7 +48,12 @@ internal sealed class TrainingRun : IDisposable
         _runId = string.IsNullOrEmpty(config.RunId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))) : config.RunId;
         _configHash = config.ComputeHash();
         _parts = new RunComponents(config);
-        _action = new float[_parts.Env.ActionSpace.Size];
+        int copies = _parts.Envs.Count;
+        _state = new RunState(copies);
+        _actions = new float[copies * _parts.Env.ActionSpace.Size];
+        _results = new StepResult[copies];
+        _ended = new bool[copies];
+        _firstObservations = new GoalObservation[copies];
     }
 
     /// <summary>Starts a new run in the claimed <paramref name="folder"/>, or resumes from a checkpoint.</summary>
@@ -102,10 +114,10 @@ internal sealed class TrainingRun : IDisposable
         while (_state.Timesteps < _config.TotalTimesteps)
         {
             if (cancellationToken.IsCancellationRequested) { status = TrainingStatus.Stopped; break; }
-            bool episodeEnded = CollectStep();
-            bool epochEnded = Train(episodeEnded);
+            int episodesEnded = CollectStep();
+            bool epochEnded = Train(episodesEnded);
             RunSchedules(epochEnded);
-            if (_state.Timesteps % reportEvery == 0) Report(null);
+            if (Reached(reportEvery)) Report(null);
         }
         if (status == TrainingStatus.Completed)
         {
@@ -121,61 +133,90 @@ internal sealed class TrainingRun : IDisposable
             _lastCheckpoint, _bestCheckpoint ?? CheckpointStore.Best(_runDirectory)?.Path);
     }
 
-    /// <summary>One environment step into the buffer; true when it ended the episode (a new one has then begun).</summary>
-    private bool CollectStep()
+    /// <summary>
+    /// One step of every environment copy into its lane of the buffer (Stable-Baselines3's step of a <c>VecEnv</c>): the
+    /// actions chosen in one forward pass, the copies stepped (concurrently when they allow it), the transitions stored
+    /// and the ended episodes restarted in copy order, so the outcome never depends on the threads' timing. The budget's
+    /// last step steps only the copies the budget has room for. Returns how many episodes ended (new ones have begun).
+    /// </summary>
+    private int CollectStep()
     {
-        var env = _parts.Env;
-        ChooseAction(_action);
-        var step = env.Step(_action);
-        _parts.Buffer.AddStep(_action, step.Observation, step.Reward, step.Terminated, step.Truncated);
-        _state.Timesteps++;
-        _state.StepsSinceTrain++;
-        _state.EpisodeReturn += step.Reward;
-        _state.EpisodeLength++;
-        _state.Observation = step.Observation;
-
-        if (step.Terminated && !_warnedTerminationKept && _parts.Buffer.HerRatio > 0 && env is not IComputesTerminated)
+        var envs = _parts.Envs;
+        _stepStart = _state.Timesteps;
+        int copies = (int)Math.Min(envs.Count, _config.TotalTimesteps - _state.Timesteps);
+        ChooseActions(copies);
+        envs.Step(copies, _actions, _results);
+        int actionSize = envs.ActionSize, ended = 0;
+        for (int i = 0; i < copies; i++)
         {
-            _warnedTerminationKept = true;
-            Report($"warning: {env.Id} ended an episode with terminated = true but does not implement IComputesTerminated, " +
-                "so goals relabeled onto a terminal step keep its flag (wrong bootstrapping): implement IComputesTerminated", warning: true);
+            var step = _results[i];
+            var lane = _parts.Buffer.Lanes[i];
+            var episode = _state.Copies[i];
+            lane.AddStep(_actions.AsSpan(i * actionSize, actionSize), step.Observation, step.Reward, step.Terminated, step.Truncated);
+            _state.Timesteps++;
+            _state.StepsSinceTrain++;
+            episode.Return += step.Reward;
+            episode.Length++;
+            episode.Observation = step.Observation;
+            WarnIfTerminationKept(step);
+            _ended[i] = step.Terminated || step.Truncated;
+            if (!_ended[i]) continue;
+            lane.EndEpisode();
+            _state.Episodes++;
+            _interval.AddEpisode(step.Info.IsSuccess, episode.Return);
+            ended++;
         }
-
-        if (!step.Terminated && !step.Truncated) return false;
-        _parts.Buffer.EndEpisode();
-        _state.Episodes++;
-        _interval.AddEpisode(step.Info.IsSuccess, _state.EpisodeReturn);
-        StartEpisode(env.Reset());
-        return true;
+        if (ended == 0) return 0;
+        Array.Clear(_ended, copies, _ended.Length - copies);
+        envs.Reset(_ended, _firstObservations);
+        for (int i = 0; i < copies; i++)
+            if (_ended[i]) StartEpisode(i, _firstObservations[i]);
+        return ended;
     }
 
-    private void StartEpisode(GoalObservation first)
+    private void WarnIfTerminationKept(StepResult step)
     {
-        _state.Observation = first;
-        _parts.Buffer.StartEpisode(first);
-        _parts.Noise?.Reset();
-        _state.EpisodeReturn = 0;
-        _state.EpisodeLength = 0;
+        if (!step.Terminated || _warnedTerminationKept || _parts.Buffer.HerRatio == 0 || _parts.Env is IComputesTerminated) return;
+        _warnedTerminationKept = true;
+        Report($"warning: {_parts.Env.Id} ended an episode with terminated = true but does not implement IComputesTerminated, " +
+            "so goals relabeled onto a terminal step keep its flag (wrong bootstrapping): implement IComputesTerminated", warning: true);
     }
 
-    private void ChooseAction(Span<float> action)
+    private void StartEpisode(int copy, GoalObservation first)
+    {
+        _state.Copies[copy].Start(first);
+        _parts.Buffer.Lanes[copy].StartEpisode(first);
+        _parts.Noises?[copy].Reset();
+    }
+
+    /// <summary>The actions of copies 0..<paramref name="copies"/>-1 into <see cref="_actions"/>: before learning starts
+    /// uniform, then the policy's for all copies in one forward pass, each with its own noise process and <c>random_eps</c>
+    /// draw, in copy order.</summary>
+    private void ChooseActions(int copies)
     {
         var space = _parts.Env.ActionSpace;
+        int size = space.Size;
         if (_state.Timesteps < _config.Ddpg.LearningStarts)
         {
-            UniformAction(space, action);
+            for (int i = 0; i < copies; i++) UniformAction(space, _actions.AsSpan(i * size, size));
             return;
         }
-        _parts.Agent.Explore(_state.Observation, action);
-        if (_parts.Noise is { } noiseSource)
+        _observations.Clear();
+        for (int i = 0; i < copies; i++) _observations.Add(_state.Copies[i].Observation);
+        _parts.Agent.Explore(_observations, _actions.AsSpan(0, copies * size));
+        Span<float> noise = stackalloc float[size];
+        for (int i = 0; i < copies; i++)
         {
-            Span<float> noise = stackalloc float[action.Length];
-            noiseSource.Sample(noise);
-            for (int i = 0; i < action.Length; i++)
-                action[i] = Math.Clamp(action[i] + noise[i] * (space.High[i] - space.Low[i]) / 2f, space.Low[i], space.High[i]);
+            var action = _actions.AsSpan(i * size, size);
+            if (_parts.Noises?[i] is { } noiseSource)
+            {
+                noiseSource.Sample(noise);
+                for (int k = 0; k < size; k++)
+                    action[k] = Math.Clamp(action[k] + noise[k] * (space.High[k] - space.Low[k]) / 2f, space.Low[k], space.High[k]);
+            }
+            // The HER paper's random_eps: a share of steps explores with a uniformly random action.
+            if (_config.Ddpg.RandomEps > 0 && _parts.ActionRng.NextDouble() < _config.Ddpg.RandomEps) UniformAction(space, action);
         }
-        // The HER paper's random_eps: a share of steps explores with a uniformly random action.
-        if (_config.Ddpg.RandomEps > 0 && _parts.ActionRng.NextDouble() < _config.Ddpg.RandomEps) UniformAction(space, action);
     }
 
     private void UniformAction(Box space, Span<float> action)
@@ -183,27 +224,40 @@ internal sealed class TrainingRun : IDisposable
         for (int i = 0; i < action.Length; i++) action[i] = (float)_parts.ActionRng.Uniform(space.Low[i], space.High[i]);
     }
 
-    /// <summary>Runs the updates the schedule asks for after this step; true when a cycle-schedule epoch ended.</summary>
-    private bool Train(bool episodeEnded)
+    /// <summary>Whether the last step reached or passed a multiple of <paramref name="interval"/> transitions: with one copy,
+    /// exactly when the step count is a multiple; with several, at the first step at or past each multiple.</summary>
+    private bool Reached(long interval) => _state.Timesteps / interval > _stepStart / interval;
+
+    /// <summary>Runs the updates the schedule asks for after this step, which ended <paramref name="episodesEnded"/>
+    /// episodes; true when a cycle-schedule epoch ended.</summary>
+    private bool Train(int episodesEnded)
     {
         var ddpg = _config.Ddpg;
         bool learning = _state.Timesteps >= ddpg.LearningStarts && _parts.Buffer.TransitionCount >= 1;
         if (ddpg.Schedule == "cycle")
         {
             // The HER paper's schedule: after every episodes_per_cycle episodes, n_batches updates, then one Polyak step.
-            if (!episodeEnded || ++_state.CycleEpisodes < ddpg.EpisodesPerCycle) return false;
-            _state.CycleEpisodes = 0;
-            if (!learning) return false;
-            for (int i = 0; i < ddpg.NBatches; i++) GradientStep();
-            _parts.Agent.UpdateTargets();
-            _state.StepsSinceTrain = 0;
-            return ++_state.Cycles % ddpg.NCycles == 0;
+            // Copies stepped in lockstep may end several episodes at once, and so complete more than one cycle.
+            bool epochEnded = false;
+            _state.CycleEpisodes += episodesEnded;
+            while (_state.CycleEpisodes >= ddpg.EpisodesPerCycle)
+            {
+                _state.CycleEpisodes -= ddpg.EpisodesPerCycle;
+                if (!learning) continue;
+                for (int i = 0; i < ddpg.NBatches; i++) GradientStep();
+                _parts.Agent.UpdateTargets();
+                _state.StepsSinceTrain = 0;
+                if (++_state.Cycles % ddpg.NCycles == 0) epochEnded = true;
+            }
+            return epochEnded;
         }
 
         // Stable-Baselines3's schedule: every train_freq steps (or episodes), gradient_steps updates, each with its Polyak step.
+        // A step is one of every copy: train_freq counts those (SB3's num_collected_steps), the budget's last, shorter one included.
+        long steps = (_state.Timesteps + _parts.Envs.Count - 1) / _parts.Envs.Count;
         bool due = ddpg.TrainFreqUnit == "episode"
-            ? episodeEnded && _state.Episodes % ddpg.TrainFreq == 0
-            : _state.Timesteps % ddpg.TrainFreq == 0;
+            ? episodesEnded > 0 && _state.Episodes % ddpg.TrainFreq == 0
+            : steps % ddpg.TrainFreq == 0;
         if (!due) return false;
         if (!learning)
         {
@@ -258,10 +312,10 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>What hangs off the loop after each step (Stable-Baselines3's callbacks): evaluations, log rows, checkpoints.</summary>
     private void RunSchedules(bool epochEnded)
     {
-        if (_config.Eval.EvalFreq > 0 ? _state.Timesteps % _config.Eval.EvalFreq == 0 : epochEnded) Evaluate();
-        if (_state.Timesteps % _config.Log.LogInterval == 0) Log();
+        if (_config.Eval.EvalFreq > 0 ? Reached(_config.Eval.EvalFreq) : epochEnded) Evaluate();
+        if (Reached(_config.Log.LogInterval)) Log();
         SaveBestIfPending();
-        if (_config.Checkpoint.CheckpointFreq > 0 && _state.Timesteps % _config.Checkpoint.CheckpointFreq == 0 && _state.Timesteps < _config.TotalTimesteps)
+        if (_config.Checkpoint.CheckpointFreq > 0 && Reached(_config.Checkpoint.CheckpointFreq) && _state.Timesteps < _config.TotalTimesteps)
             SaveCheckpoint();
     }
 
@@ -363,7 +417,7 @@ internal sealed class TrainingRun : IDisposable
     private void Begin()
     {
         RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
-        StartEpisode(_parts.Env.Reset(_config.Seed));
+        for (int i = 0; i < _parts.Envs.Count; i++) StartEpisode(i, _parts.Envs[i].Reset(RunComponents.EnvSeed(_config, i)));
         OpenLogs();
     }
 
@@ -371,7 +425,8 @@ internal sealed class TrainingRun : IDisposable
     {
         string path = reader.Info.Path;
         // A checkpoint saved without its buffer continues with an empty one: the episode in progress restarts.
-        if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval)) StartEpisode(_parts.Env.Reset());
+        if (!RunCheckpoint.Restore(reader, _config, _parts, _state, _interval))
+            for (int i = 0; i < _parts.Envs.Count; i++) StartEpisode(i, _parts.Envs[i].Reset());
         RunResume.CheckBudget(reader, _config, _state.Timesteps);
 
         string sourceRun = reader.Info.RunDirectory;

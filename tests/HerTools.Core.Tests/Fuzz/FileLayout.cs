@@ -53,17 +53,17 @@ internal static class FileLayout
         }
     }
 
-    /// <summary>The run counters and the three observation arrays' lengths (the fields after them are fixed-size
+    /// <summary>The copy count, the run counters and the three observation arrays' lengths of a one-copy run (the fields after them are fixed-size
     /// statistics, generator states and the environment's state, which bit flips cover).</summary>
     public static List<LengthField> State(byte[] file)
     {
         var fields = new List<LengthField>
         {
-            new("version", 4, 4), new("timesteps", 8, 8), new("episodes", 16, 8), new("gradient steps", 24, 8),
-            new("cycles", 32, 8), new("steps since training", 40, 8), new("cycle episodes", 48, 4),
-            new("episode length", 60, 4), new("last evaluation step", 90, 8),
+            new("version", 4, 4), new("n_envs", 8, 4), new("timesteps", 12, 8), new("episodes", 20, 8), new("gradient steps", 28, 8),
+            new("cycles", 36, 8), new("steps since training", 44, 8), new("cycle episodes", 52, 4),
+            new("episode length", 64, 4), new("last evaluation step", 94, 8),
         };
-        long at = 98;
+        long at = 102;
         foreach (string array in (string[])["observation", "achieved goal", "desired goal"])
         {
             fields.Add(new(array + " length", at, 4));

@@ -20,27 +20,60 @@ internal static class SweepBackendOption
         _ => null,
     };
 
-    /// <summary>Runs the not-done runs locally (until done or Ctrl+C) or submits them to Slurm; returns the exit code.</summary>
-    public static int Start(CliContext context, SweepFolder folder, SweepBackend? requested, int? throttle)
+    /// <summary>The <c>--no-wait</c> option: a search on Slurm submits its rung and returns instead of driving the search.</summary>
+    public static Option<bool> CreateNoWait() => new("--no-wait")
+    {
+        Description = "Slurm search: submit the rung that can be submitted now and return; run 'sweep resume' again to go on.",
+    };
+
+    /// <summary>The <c>--poll-seconds</c> option: how often a search on Slurm looks at the queue.</summary>
+    public static Option<int?> CreatePoll() => new("--poll-seconds")
+    {
+        Description = "Slurm search: look at the queue this often (default 15).", HelpName = "N",
+        CustomParser = NumberParsing.Optional<int>(minimum: 1),
+    };
+
+    /// <summary>Runs the not-done runs locally (until done or Ctrl+C) or submits them to Slurm; returns the exit code. A
+    /// search on Slurm is driven here, rung after rung, until it ends (unless <paramref name="noWait"/>).</summary>
+    public static int Start(CliContext context, SweepFolder folder, SweepBackend? requested, int? throttle, bool noWait = false, int? pollSeconds = null)
     {
         var backend = SweepRunner.BackendOf(folder, requested);
+        bool search = folder.Definition.Search is not null;
         if (backend == SweepBackend.Slurm)
         {
-            var submission = SweepRunner.Start(folder, new SweepStartRequest(backend, HerToolsCommand: HerToolsCommand())).Submission;
-            if (submission is null)
+            TimeSpan? poll = search && !noWait ? TimeSpan.FromSeconds(pollSeconds ?? 15) : null;
+            if (poll is not null)
+                context.Out.WriteLine($"Driving the search of {folder.Directory} on Slurm: each rung is submitted when the one before is decided " +
+                    "(Ctrl+C leaves the tasks running; 'sweep resume' goes on).");
+            var started = SweepRunner.Start(folder, new SweepStartRequest(backend, HerToolsCommand: HerToolsCommand(), SearchPollInterval: poll),
+                poll is null ? null : new LineProgress(context.Out), context.Stop);
+            if (poll is not null)
+            {
+                SweepTable.Write(context.Out, started.Statuses);
+                context.Out.WriteLine(SweepTable.SearchSummary(started.Statuses));
+                if (context.Stop.IsCancellationRequested) return ExitCodes.Stopped;
+                return started.Statuses.Any(s => s.State == SweepRunState.Failed) ? ExitCodes.RuntimeFailure : ExitCodes.Success;
+            }
+            if (started.Submission is not { } submission)
             {
                 context.Out.WriteLine($"Nothing to submit: every run of {folder.Directory} is done, queued or running.");
                 return ExitCodes.Success;
             }
             context.Out.WriteLine($"Submitted job array {submission.JobId} ({submission.Indices.Count} runs) for {folder.Directory}.");
-            context.Out.WriteLine($"Follow it with: her-tools sweep status {folder.Directory}");
+            context.Out.WriteLine(search
+                ? $"Go on with the search once they are done: her-tools sweep resume {folder.Directory} --backend slurm"
+                : $"Follow it with: her-tools sweep status {folder.Directory}");
             return ExitCodes.Success;
         }
 
-        context.Out.WriteLine($"Running {SweepRunner.UnfinishedRunCount(folder)} of {folder.Runs.Count} runs of {folder.Directory}, " +
-            $"{throttle ?? folder.Definition.Local.EffectiveThrottle} at a time.");
+        int workers = throttle ?? folder.Definition.Local.EffectiveThrottle;
+        context.Out.WriteLine(folder.Definition.Search is { } options
+            ? $"Searching {folder.Directory}: successive halving over {SweepSearch.Trials(folder).Count} trials ({folder.Runs.Count} runs), " +
+                $"rungs {string.Join(", ", options.Rungs.Select(Format.Count))}, {workers} runs at a time."
+            : $"Running {SweepRunner.UnfinishedRunCount(folder)} of {folder.Runs.Count} runs of {folder.Directory}, {workers} at a time.");
         var statuses = SweepRunner.Start(folder, new SweepStartRequest(backend, throttle), new LineProgress(context.Out), context.Stop).Statuses;
         SweepTable.Write(context.Out, statuses);
+        if (SweepTable.SearchSummary(statuses) is { } summary) context.Out.WriteLine(summary);
         if (context.Stop.IsCancellationRequested) return ExitCodes.Stopped;
         return statuses.Any(s => s.State == SweepRunState.Failed) ? ExitCodes.RuntimeFailure : ExitCodes.Success;
     }

@@ -13,6 +13,8 @@ internal sealed class SweepRunCommand : Command
         Description = "The sweep folder to write (new or empty, or the same sweep's).", HelpName = "DIR", Required = true,
     };
     private readonly Option<string?> _backend = SweepBackendOption.Create();
+    private readonly Option<bool> _noWait = SweepBackendOption.CreateNoWait();
+    private readonly Option<int?> _poll = SweepBackendOption.CreatePoll();
     private readonly Option<int?> _throttle = new("--throttle")
     {
         Description = "Local backend: runs at a time (default: the file's local.throttle).", HelpName = "N",
@@ -25,11 +27,14 @@ internal sealed class SweepRunCommand : Command
         Options.Add(_output);
         Options.Add(_backend);
         Options.Add(_throttle);
+        Options.Add(_noWait);
+        Options.Add(_poll);
         SetAction(parsed =>
         {
             var definition = SweepLoader.LoadFile(parsed.GetValue(_file)!);
             var folder = SweepFolder.Create(definition, parsed.GetValue(_output)!);
-            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle));
+            return SweepBackendOption.Start(context, folder, SweepBackendOption.Parse(parsed.GetValue(_backend)), parsed.GetValue(_throttle),
+                parsed.GetValue(_noWait), parsed.GetValue(_poll));
         });
     }
 }

@@ -1,0 +1,67 @@
+using System.Runtime.ExceptionServices;
+
+namespace HerTools.Core.Envs;
+
+/// <summary>
+/// Copies of one environment stepped in lockstep (Stable-Baselines3's <c>VecEnv</c>, without its automatic reset): one
+/// action row per copy in, one <see cref="StepResult"/> per copy out, in copy order. When every copy is an
+/// <see cref="IThreadSafeEnv"/> and there are several, they are stepped (and reset) concurrently on worker threads;
+/// each copy only touches its own state and its result goes to its own slot, so what comes back is the same whatever
+/// the threads' timing, and a failure is reported for the lowest copy that failed.
+/// </summary>
+internal sealed class VecGoalEnv
+{
+    private readonly IGoalEnv[] _copies;
+    private readonly Exception?[] _failures;
+
+    public VecGoalEnv(IReadOnlyList<IGoalEnv> copies)
+    {
+        ArgumentNullException.ThrowIfNull(copies);
+        if (copies.Count < 1) throw new ArgumentException("needs at least one environment", nameof(copies));
+        _copies = [.. copies];
+        _failures = new Exception?[_copies.Length];
+        ActionSize = _copies[0].ActionSpace.Size;
+        SteppedConcurrently = _copies.Length > 1 && _copies.All(c => c is IThreadSafeEnv);
+    }
+
+    public int Count => _copies.Length;
+    public IGoalEnv this[int copy] => _copies[copy];
+    public int ActionSize { get; }
+
+    /// <summary>Whether the copies are stepped on worker threads (several copies, each an <see cref="IThreadSafeEnv"/>).</summary>
+    public bool SteppedConcurrently { get; }
+
+    /// <summary>Steps copies 0..<paramref name="count"/>-1, copy i with row i of <paramref name="actions"/>, into
+    /// <paramref name="results"/>[i].</summary>
+    public void Step(int count, float[] actions, StepResult[] results)
+    {
+        int size = ActionSize;
+        ForEach(count, i => results[i] = _copies[i].Step(actions.AsSpan(i * size, size)));
+    }
+
+    /// <summary>Resets the copies whose <paramref name="reset"/> flag is set (without a seed: each continues its own
+    /// generator), their first observations into <paramref name="observations"/>.</summary>
+    public void Reset(bool[] reset, GoalObservation[] observations) =>
+        ForEach(Math.Min(reset.Length, _copies.Length), i =>
+        {
+            if (reset[i]) observations[i] = _copies[i].Reset();
+        });
+
+    private void ForEach(int count, Action<int> work)
+    {
+        if (count < 1 || count > _copies.Length) throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [1, {_copies.Length}]");
+        if (!SteppedConcurrently || count == 1)
+        {
+            for (int i = 0; i < count; i++) work(i);
+            return;
+        }
+        Array.Clear(_failures);
+        Parallel.For(0, count, i =>
+        {
+            try { work(i); }
+            catch (Exception e) { _failures[i] = e; }
+        });
+        foreach (var failure in _failures)
+            if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+}
