@@ -6,8 +6,15 @@ namespace HerTools.Core.Tests;
 /// <summary>
 /// TD3 and SAC learn with relabeling and, at the same small budget, not without it. On PointGoal-v0 after 750 steps
 /// (550 of them learning) both HER variants evaluate at 0.98-1.00 on seed 0 while plain replay stays at 0.04-0.06:
-/// without relabeling a goal 0.05 wide is reached by chance in a few episodes only. (Push2D-v0 needs some 20,000
-/// steps before either DDPG or SAC with HER leaves 0, far beyond a unit test's budget: benchmarked by <c>push2d</c>.)
+/// without relabeling a goal 0.05 wide is reached by chance in a few episodes only.
+/// <para>
+/// Push2D-v0 is not used here because no learner leaves 0 within a unit test's budget. Measured on seed 0 with 64x64
+/// networks, relative goals, one thread, one gradient step per step: SAC+HER (the <c>push2d</c> preset) 0.00 up to
+/// 15,000 steps, 0.02 at 17,500, 0.51 at 20,000, 0.97 at 27,500; SAC+HER at batch 128 and learning rate 3e-3 at most
+/// 0.02 through 20,000; TD3+HER and DDPG+HER (Gaussian noise 0.2) 0.00 through 20,000 (mean final puck-goal distance
+/// unchanged at 0.53). A Push2D test would need more than 20,000 steps per run, twice per learner: over 100,000
+/// steps for SAC alone, several minutes on an idle machine. The <c>push2d</c> benchmark measures it instead.
+/// </para>
 /// </summary>
 public class LearnerLearningTests : IDisposable
 {
