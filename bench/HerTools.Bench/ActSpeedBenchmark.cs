@@ -31,7 +31,7 @@ public static class ActSpeedBenchmark
 
         double torch = PerCall(calls, () => her.Learner.Act(row, action));
         double managed = PerCall(calls, () => her.Act(observation, action));
-        double refresh = PerCall(calls, () => her.Learner.CopyActingStateTo(model));
+        double refresh = PerCall(calls, () => ((IActingStateSource)her.Learner).CopyActingStateTo(model));
 
         BenchArgs.Print("torch_act_us", torch * 1e6);
         BenchArgs.Print("managed_act_us", managed * 1e6);

@@ -10,6 +10,7 @@ public static class Program
         ["train-speed"] = TrainSpeedBenchmark.Run,
         ["time-to-success"] = TimeToSuccessBenchmark.Run,
         ["bitflip"] = BitFlipBenchmark.Run,
+        ["push2d"] = Push2DBenchmark.Run,
         ["checkpoint"] = CheckpointBenchmark.Run,
         ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,

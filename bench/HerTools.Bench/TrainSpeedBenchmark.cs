@@ -11,7 +11,7 @@ using TorchSharp;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>train-speed [--threads N] [--steps N] [--hidden W] [--batch B] [--n-envs E]</c>: the product's own training run
+/// <c>train-speed [--learner ddpg|td3|sac] [--threads N] [--steps N] [--hidden W] [--batch B] [--n-envs E]</c>: the product's own training run
 /// (<see cref="HerTrainer.TrainHer"/>, the path <c>her-tools train</c> takes) of DDPG+HER on PointGoal-v0, future
 /// strategy, 4 sampled goals, one gradient step and one target update per step of the E environment copies
 /// (<c>n_envs</c>, default 1: per environment step), two hidden layers of W, batch B. Prints <c>env_steps_per_s</c>
@@ -20,6 +20,8 @@ namespace HerTools.Bench;
 /// <c>bound_updates_per_s</c>, the rate this machine allows at this thread count:
 /// <c>1 / (FLOPs per update / measured matmul FLOP/s + measured per-update overhead)</c>, the overhead being the time
 /// of a whole update with tiny networks at the same batch size.
+/// With <c>--learner td3</c> or <c>sac</c> it prints <c>env_steps_per_s</c> of the product's run with that learner
+/// (<c>algo: td3_her</c> / <c>sac_her</c>, the same schedule and sizes; SAC explores by sampling, without added noise).
 /// </summary>
 public static class TrainSpeedBenchmark
 {
@@ -27,6 +29,7 @@ public static class TrainSpeedBenchmark
 
     public static int Run(BenchArgs args)
     {
+        string learner = args.String("learner", "ddpg");
         int threads = args.Int("threads", 1);
         int steps = args.Int("steps", 2000);
         int hidden = args.Int("hidden", 256);
@@ -35,6 +38,13 @@ public static class TrainSpeedBenchmark
         args.EnsureAllUsed();
         if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1 || copies < 1)
             throw new ArgumentException("threads, steps, hidden, batch and n-envs must be positive");
+        if (learner is not ("ddpg" or "td3" or "sac")) throw new ArgumentException($"--learner must be ddpg, td3 or sac, got '{learner}'");
+        if (learner != "ddpg")
+        {
+            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies, learner));
+            BenchArgs.Print("threads", threads);
+            return 0;
+        }
 
         double productSteps = ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies);
 
@@ -70,16 +80,18 @@ public static class TrainSpeedBenchmark
     /// step and one target update per step), read from progress.csv over the steps after learning started, so the
     /// random warm-up and the final evaluation are left out.
     /// </summary>
-    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, int copies)
+    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, int copies, string learner = "ddpg")
     {
         int warmup = Math.Max(WarmupSteps, batchSize);
         int interval = Math.Max(copies, steps / 4 / copies * copies);
         var config = ConfigLoader.LoadPreset("point_goal",
         [
-            "algo=her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]", $"ddpg.batch_size={batchSize}",
+            learner == "ddpg" ? "algo=her" : $"algo={learner}_her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]",
+            $"ddpg.batch_size={batchSize}",
             $"ddpg.learning_starts={warmup}", "ddpg.train_freq=1", "ddpg.gradient_steps=1", "ddpg.schedule=step",
             $"total_timesteps={warmup + 4 * interval}", $"log.log_interval={interval}", "eval.eval_freq=0", "eval.n_eval_episodes=1",
             "checkpoint.keep_best=false", "ddpg.buffer_size=100000", $"n_envs={copies}",
+            .. learner == "sac" ? (string[])["ddpg.action_l2=0", "ddpg.action_noise=none", "ddpg.random_eps=0"] : [],
         ]);
         using var run = BenchRun.Train(config);
         var rows = CsvLog<ProgressRow>.ReadAll(run.Result.ProgressCsvPath).Where(r => r.Timesteps >= warmup).ToList();

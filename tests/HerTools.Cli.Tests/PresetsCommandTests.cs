@@ -31,7 +31,8 @@ public class PresetsCommandTests
     {
         var run = Cli.Run("presets", "pointgoal");
         Assert.Equal(ExitCodes.BadUsage, run.ExitCode);
-        Assert.Equal("her-tools: unknown preset 'pointgoal'; shipped presets: bitflip, point_goal\n", run.Error.ReplaceLineEndings("\n"));
+        Assert.Equal("her-tools: unknown preset 'pointgoal'; shipped presets: bitflip, point_goal, point_goal_sac, point_goal_td3, push2d\n",
+            run.Error.ReplaceLineEndings("\n"));
         Assert.Equal("", run.Out);
     }
 }

@@ -70,19 +70,19 @@ public sealed class CheckpointLoadingTests : IDisposable
     }
 
     [Fact]
-    public void A_run_state_of_version_2_with_the_environment_state_inline_resumes_exactly_as_version_3()
+    public void A_run_state_of_version_3_with_the_environment_state_inline_resumes_exactly_as_version_4()
     {
-        var current = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v3"), resumeFrom: Checkpoint(130));
+        var current = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v4"), resumeFrom: Checkpoint(130));
 
-        // Version 3 writes each environment's state as a block behind its length; version 2 wrote it inline.
-        byte[] v3 = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
-        Assert.Equal(3, BitConverter.ToInt32(v3, 4));
-        int lengthAt = v3.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
-        Assert.Equal(Fuzz.FileLayout.PointGoalStateBytes, BitConverter.ToInt32(v3, lengthAt));
-        byte[] v2 = [.. v3[..lengthAt], .. v3[(lengthAt + 4)..]];
-        BitConverter.TryWriteBytes(v2.AsSpan(4), 2);
-        Replace(130, "state.bin", v2);
-        var old = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v2"), resumeFrom: Checkpoint(130));
+        // Version 4 writes each environment's state as a block behind its length; version 3 wrote it inline.
+        byte[] v4 = File.ReadAllBytes(Path.Combine(Checkpoint(130), "state.bin"));
+        Assert.Equal(4, BitConverter.ToInt32(v4, 4));
+        int lengthAt = v4.Length - Fuzz.FileLayout.PointGoalStateBytes - 4;
+        Assert.Equal(Fuzz.FileLayout.PointGoalStateBytes, BitConverter.ToInt32(v4, lengthAt));
+        byte[] v3 = [.. v4[..lengthAt], .. v4[(lengthAt + 4)..]];
+        BitConverter.TryWriteBytes(v3.AsSpan(4), 3);
+        Replace(130, "state.bin", v3);
+        var old = HerTrainer.TrainHer(Config(150), Path.Combine(_root, "from-v3"), resumeFrom: Checkpoint(130));
 
         foreach (string file in (string[])["agent.bin", "replay.bin"])
             Assert.Equal(File.ReadAllBytes(Path.Combine(current.LastCheckpointPath!, file)), File.ReadAllBytes(Path.Combine(old.LastCheckpointPath!, file)));

@@ -35,7 +35,7 @@ public class ConfigLoaderTests
     [Theory]
     [InlineData("ddpg:\n  batch_size: lots\n", "ddpg.batch_size", 2, "expected int")]
     [InlineData("ddpg:\n  gamma: 1.5\n", "ddpg.gamma", 2, "must be in (0, 1)")]
-    [InlineData("algo: ppo\n", "algo", 1, "expected a registered algorithm (ddpg, her)")]
+    [InlineData("algo: ppo\n", "algo", 1, "expected a registered algorithm (ddpg, her, sac, sac_her, td3, td3_her)")]
     [InlineData("seed: 1\nddpg:\n  hidden_sizes: 64\n", "ddpg.hidden_sizes", 3, "list of int")]
     [InlineData("her:\n  her_ratio: 2\n", "her.her_ratio", 2, "must be in [0, 1]")]
     [InlineData("ddpg:\n  clip_return: maybe\n", "ddpg.clip_return", 2, "expected bool")]
@@ -157,15 +157,18 @@ public class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("point_goal")]
-    [InlineData("bitflip")]
-    public void Shipped_presets_load_from_the_assembly(string name)
+    [InlineData("point_goal", "her")]
+    [InlineData("bitflip", "her")]
+    [InlineData("point_goal_td3", "td3_her")]
+    [InlineData("point_goal_sac", "sac_her")]
+    [InlineData("push2d", "sac_her")]
+    public void Shipped_presets_load_from_the_assembly(string name, string algo)
     {
         var preset = Presets.Find(name);
         Assert.NotNull(preset);
         Assert.False(string.IsNullOrWhiteSpace(preset.Description));
         var config = ConfigLoader.LoadPreset(name);
-        Assert.Equal("her", config.Algo);
+        Assert.Equal(algo, config.Algo);
     }
 
     [Fact]

@@ -37,10 +37,13 @@ public class DivergenceTests : IDisposable
         if (Directory.Exists(_run)) Directory.Delete(_run, recursive: true);
     }
 
-    [Fact]
-    public void NaN_in_training_stops_the_run_naming_step_and_quantity_and_keeps_the_last_good_checkpoint()
+    [Theory]
+    [InlineData("point_goal")]
+    [InlineData("point_goal_td3")]
+    [InlineData("point_goal_sac")]
+    public void NaN_in_training_stops_the_run_naming_step_and_quantity_and_keeps_the_last_good_checkpoint(string preset)
     {
-        var config = ConfigLoader.LoadPreset("point_goal",
+        var config = ConfigLoader.LoadPreset(preset,
         [
             "env.id=NanAfter-v0", "env.nan_after=600", "total_timesteps=2000", "threads=1",
             "checkpoint.checkpoint_freq=250", "log.log_interval=250", "eval.eval_freq=250", "eval.n_eval_episodes=5",
@@ -49,7 +52,7 @@ public class DivergenceTests : IDisposable
         var e = Assert.Throws<TrainingDivergedException>(() => HerTrainer.TrainHer(config, _run));
 
         Assert.InRange(e.Step, 601, 700);
-        Assert.Contains(e.Quantity, new[] { "critic_loss", "actor_loss", "mean_q" });
+        Assert.Contains(e.Quantity, new[] { "critic_loss", "actor_loss", "mean_q", "entropy_coef", "actor_log_prob" });
         Assert.Contains($"step {e.Step}", e.Message);
         var latest = CheckpointStore.Latest(_run);
         Assert.NotNull(latest);

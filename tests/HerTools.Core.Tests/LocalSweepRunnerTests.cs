@@ -30,6 +30,22 @@ public sealed class LocalSweepRunnerTests : IDisposable
         CsvLog<ProgressRow>.ReadAll(RunFiles.ProgressPath(runDirectory)).Select(r => r.WithoutWallClock()).ToList();
 
     [Fact]
+    public void A_sweep_over_the_learner_key_trains_each_learner()
+    {
+        // algo is an ordinary key: a grid over it needs no special case. SAC takes no action L2 (the preset's is 0.1).
+        var folder = Create(Tiny + "\n  ddpg.action_l2: 0\ngrid:\n  algo: [her, td3_her, sac_her]\nseeds: [1]\n", "learners");
+        var statuses = LocalSweepRunner.Run(folder);
+
+        Assert.All(statuses, s => Assert.Equal(SweepRunState.Done, s.State));
+        var learners = folder.Runs.Select(r => File.ReadAllText(Path.Combine(folder.RunDirectory(r), "config.yaml"))).ToList();
+        Assert.Contains(learners, yaml => yaml.Contains("algo: her\n") && !yaml.Contains("td3:") && !yaml.Contains("sac:"));
+        Assert.Contains(learners, yaml => yaml.Contains("algo: td3_her\n") && yaml.Contains("td3:\n  policy_delay: 2\n"));
+        Assert.Contains(learners, yaml => yaml.Contains("algo: sac_her\n") && yaml.Contains("sac:\n  ent_coef: auto\n"));
+        var schemas = folder.Runs.Select(r => Progress(folder.RunDirectory(r))[0].SchemaVersion).Order().ToList();
+        Assert.Equal([1, 1, 2], schemas);
+    }
+
+    [Fact]
     public void Two_grid_points_by_two_seeds_all_finish_each_as_if_trained_alone()
     {
         var folder = Create(Tiny + "\ngrid:\n  her.her_ratio: [0.0, 0.8]\nseeds: [1, 2]\nlocal: {throttle: 2}\n");

@@ -46,6 +46,32 @@ public class ResumeTests : IDisposable
         Assert.Equal(CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(straight)), CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(resumed)));
     }
 
+    [Theory]
+    [InlineData("td3_her")]
+    [InlineData("sac_her")]
+    public void Each_learner_resumes_mid_episode_bit_for_bit_on_Push2D(string algo)
+    {
+        // 30-step episodes put step 500 mid-episode; SAC's tuned entropy coefficient, its Adam state and both of its
+        // generators, and TD3's smoothing noise and delay position all have to come back for the files to match.
+        HerConfig Push(long total) => ConfigLoader.LoadPreset("point_goal",
+        [
+            "threads=1", "seed=5", $"total_timesteps={total}", $"algo={algo}", "env.id=Push2D-v0", "env.max_episode_steps=30",
+            "ddpg.action_l2=0", "ddpg.learning_starts=200", "ddpg.hidden_sizes=[32, 32]", "ddpg.batch_size=64",
+            "log.log_interval=250", "eval.eval_freq=500", "eval.n_eval_episodes=5", "checkpoint.checkpoint_freq=250",
+        ]);
+        string straight = Path.Combine(_root, algo + "-straight"), resumed = Path.Combine(_root, algo + "-resumed");
+        var full = HerTrainer.TrainHer(Push(1000), straight);
+
+        var half = HerTrainer.TrainHer(Push(500), resumed);
+        Assert.NotEqual(0, CheckpointStore.ReadInfo(half.LastCheckpointPath!).Step % 30);
+        var rest = HerTrainer.TrainHer(Push(1000), resumed, resumeFrom: half.LastCheckpointPath);
+
+        Assert.Equal(FileOf(full.LastCheckpointPath!, "agent.bin"), FileOf(rest.LastCheckpointPath!, "agent.bin"));
+        Assert.Equal(FileOf(full.LastCheckpointPath!, "replay.bin"), FileOf(rest.LastCheckpointPath!, "replay.bin"));
+        Assert.Equal(Rows(straight), Rows(resumed));
+        Assert.Equal(CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(straight)), CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(resumed)));
+    }
+
     [Fact]
     public void Rows_written_after_the_checkpoint_by_a_dead_run_are_dropped_on_resume()
     {

@@ -8,7 +8,7 @@ Describe 'Get-HerPreset' {
     It 'lists the shipped presets by name, typed' {
         $presets = Get-HerPreset
 
-        $presets.Name | Should -Be @('bitflip', 'point_goal')
+        $presets.Name | Should -Be @('bitflip', 'point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d')
         $presets | ForEach-Object { $_ | Should -BeOfType ([HerTools.Core.Config.PresetInfo]) }
     }
 
@@ -24,8 +24,8 @@ Describe 'Get-HerPreset' {
     }
 
     It 'matches wildcards and names from the pipeline: <Query>' -ForEach @(
-        @{ Query = 'point*'; Expected = @('point_goal') }
-        @{ Query = '*'; Expected = @('bitflip', 'point_goal') }
+        @{ Query = 'point*'; Expected = @('point_goal', 'point_goal_sac', 'point_goal_td3') }
+        @{ Query = '*'; Expected = @('bitflip', 'point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d') }
         @{ Query = 'BITFLIP'; Expected = @('bitflip') }
     ) {
         (Get-HerPreset $Query).Name | Should -Be $Expected
@@ -39,12 +39,12 @@ Describe 'Get-HerPreset' {
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -Be 'PresetNotFound,HerTools.PowerShell.Cmdlets.GetHerPresetCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $problems[0].Exception.Message | Should -Be "No preset 'nope'. Shipped presets: bitflip, point_goal."
+        $problems[0].Exception.Message | Should -Be "No preset 'nope'. Shipped presets: bitflip, point_goal, point_goal_sac, point_goal_td3, push2d."
     }
 
     It 'completes -Name <Typed> to <Expected>' -ForEach @(
-        @{ Typed = 'p'; Expected = @('point_goal') }
-        @{ Typed = ''; Expected = @('bitflip', 'point_goal') }
+        @{ Typed = 'p'; Expected = @('point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d') }
+        @{ Typed = ''; Expected = @('bitflip', 'point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d') }
     ) {
         $line = "Get-HerPreset -Name $Typed"
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be $Expected

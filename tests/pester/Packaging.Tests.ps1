@@ -89,7 +89,7 @@ Describe 'scripts/pack-module.ps1' {
         }
 
         It 'reads the engine''s presets, the help and the format views from the packed layout' {
-            $loaded.Presets | Should -Be @('bitflip', 'point_goal')
+            $loaded.Presets | Should -Be @('bitflip', 'point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d')
             $loaded.Synopsis | Should -Be 'Trains DDPG with Hindsight Experience Replay into a run folder and returns the run.'
             $loaded.About | Should -Match 'about_HerTools'
             $loaded.View | Should -Match '(?m)^Name\s+Description'

@@ -267,9 +267,9 @@ Describe 'Start-HerTraining' {
 
     Context 'tab completion' {
         It 'completes -Preset <Typed> to <Expected>' -ForEach @(
-            @{ Typed = 'po'; Expected = @('point_goal') }
+            @{ Typed = 'po'; Expected = @('point_goal', 'point_goal_sac', 'point_goal_td3') }
             @{ Typed = 'B'; Expected = @('bitflip') }
-            @{ Typed = ''; Expected = @('bitflip', 'point_goal') }
+            @{ Typed = ''; Expected = @('bitflip', 'point_goal', 'point_goal_sac', 'point_goal_td3', 'push2d') }
         ) {
             $line = "Start-HerTraining -Preset $Typed"
             $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches

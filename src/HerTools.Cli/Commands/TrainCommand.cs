@@ -69,7 +69,8 @@ internal sealed class TrainCommand : Command
         CustomParser = NumberParsing.Optional<int>(minimum: 1),
     };
 
-    public TrainCommand(CliContext context) : base("train", "Train DDPG+HER on a config or preset; Ctrl+C stops after writing a checkpoint (exit code 130).")
+    public TrainCommand(CliContext context) : base("train",
+        "Train the algorithm a config or preset names (DDPG, TD3 or SAC, with or without HER); Ctrl+C stops after writing a checkpoint (exit code 130).")
     {
         _preset.CompletionSources.Add(_ => Presets.List().Select(p => p.Name));
         Arguments.Add(_config.RejectingOptions());

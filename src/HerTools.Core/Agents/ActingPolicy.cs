@@ -10,12 +10,12 @@ namespace HerTools.Core.Agents;
 /// </summary>
 internal sealed class ActingPolicy
 {
-    private readonly Ddpg _learner;
+    private readonly IActingStateSource _learner;
     private readonly PolicyModel _model;
     private readonly GoalPolicy _policy;
     private long _version;
 
-    public ActingPolicy(Ddpg learner, bool relativeGoals)
+    public ActingPolicy(IActingStateSource learner, bool relativeGoals)
     {
         _learner = learner;
         _model = learner.ExportPolicy(relativeGoals, "", "");

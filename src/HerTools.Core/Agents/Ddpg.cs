@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
 using HerTools.Policy;
@@ -37,27 +36,22 @@ namespace HerTools.Core.Agents;
 /// in again every update, which cost about 10% of an update on two threads.
 /// </para>
 /// </summary>
-public sealed class Ddpg : IDisposable
+public sealed class Ddpg : ILearner, IActingStateSource
 {
     private const string StateHeader = "HerTools.Ddpg";
     private const int StateVersion = 1;
 
     private readonly Mlp _actor, _critic, _actorTarget, _criticTarget;
     private readonly FlatAdam _actorOptimizer, _criticOptimizer;
-    private readonly float[] _actionCenter, _actionHalfRange;
-    private readonly float _gamma, _actionL2, _minReturn;
-    private readonly bool _clipReturn, _normalize;
+    private readonly LearnerInputs _inputs;
+    private readonly float _actionL2, _minReturn;
+    private readonly bool _clipReturn;
     private int _threads;
     private readonly int[] _hiddenSizes;   // a copy: the caller's options array may change later
     private readonly Tensor _tau;
     // Scalar operands made once: TorchSharp frees a Scalar converted from a number only in its
     // finalizer, and such leftovers fragment the native heap (see FlatAdam).
     private readonly Scalar _one = 1, _zero = 0f, _minReturnScalar, _actionL2Scalar;
-    // Act's one input row, on the CPU and as a tensor, reused by every call.
-    private readonly float[] _actRow;
-    private readonly Tensor _actInput;
-    // Update's staging, sized for the batch's row count and rebuilt only when that changes.
-    private BatchTensors? _batch;
     private bool _disposed;
 
     /// <param name="options">Networks and update settings; validated here.</param>
@@ -69,29 +63,12 @@ public sealed class Ddpg : IDisposable
     public Ddpg(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
     {
         options.Validate();
-        if (observationSize < 1) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "must be positive");
-        if (goalSize < 1) throw new ArgumentOutOfRangeException(nameof(goalSize), goalSize, "must be positive");
-        if (actionSize < 1) throw new ArgumentOutOfRangeException(nameof(actionSize), actionSize, "must be positive");
-        if (actionLow.Length != actionSize || actionHigh.Length != actionSize)
-            throw new ArgumentException($"action bounds must have {actionSize} values, got {actionLow.Length} and {actionHigh.Length}");
-        for (int i = 0; i < actionSize; i++)
-            if (!(float.IsFinite(actionLow[i]) && float.IsFinite(actionHigh[i]) && actionLow[i] < actionHigh[i]))
-                throw new ArgumentException($"action bound {i} must be finite with low < high, got [{actionLow[i]}, {actionHigh[i]}]");
-
+        _inputs = new LearnerInputs(options, observationSize, goalSize, actionSize, actionLow, actionHigh);
         Options = options;
         ObservationSize = observationSize; GoalSize = goalSize; ActionSize = actionSize;
-        _actionCenter = new float[actionSize];
-        _actionHalfRange = new float[actionSize];
-        for (int i = 0; i < actionSize; i++)
-        {
-            _actionCenter[i] = (actionLow[i] + actionHigh[i]) / 2;
-            _actionHalfRange[i] = (actionHigh[i] - actionLow[i]) / 2;
-        }
-        _gamma = (float)options.Gamma;
         _actionL2 = (float)options.ActionL2;
         _clipReturn = options.ClipReturn;
         _minReturn = (float)(-1.0 / (1.0 - options.Gamma));
-        _normalize = options.Normalize;
         _threads = options.Threads;
         _hiddenSizes = [.. options.HiddenSizes];
         EnsureThreadCount();
@@ -110,15 +87,14 @@ public sealed class Ddpg : IDisposable
         }
         _actorOptimizer = new FlatAdam(_actor.FlatParameters, _actor.FlatGradients!, options.ActorLearningRate);
         _criticOptimizer = new FlatAdam(_critic.FlatParameters, _critic.FlatGradients!, options.CriticLearningRate);
-        ObservationNormalizer = new Normalizer(observationSize, options.NormalizerClipRange, options.NormalizerEpsilon);
-        GoalNormalizer = new Normalizer(goalSize, options.NormalizerClipRange, options.NormalizerEpsilon);
         _tau = torch.tensor((float)options.Tau).DetachFromDisposeScope();
         _minReturnScalar = _minReturn;
         _actionL2Scalar = _actionL2;
-        _actRow = new float[InputSize];
-        _actInput = torch.zeros(1, InputSize, dtype: float32).DetachFromDisposeScope();
     }
 
+    /// <summary>The learner's name in configs and logs.</summary>
+    public const string LearnerName = "ddpg";
+    public string Name => LearnerName;
     public DdpgOptions Options { get; }
     public int ObservationSize { get; }
     public int GoalSize { get; }
@@ -128,10 +104,10 @@ public sealed class Ddpg : IDisposable
     public int InputSize => ObservationSize + GoalSize;
 
     /// <summary>Statistics of the observation part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
-    public Normalizer ObservationNormalizer { get; }
+    public Normalizer ObservationNormalizer => _inputs.ObservationNormalizer;
 
     /// <summary>Statistics of the desired-goal part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
-    public Normalizer GoalNormalizer { get; }
+    public Normalizer GoalNormalizer => _inputs.GoalNormalizer;
 
     /// <summary>Gradient updates done so far (saved and loaded with the state).</summary>
     public long UpdateCount => _criticOptimizer.Steps;
@@ -153,18 +129,14 @@ public sealed class Ddpg : IDisposable
     public void Act(ReadOnlySpan<float> input, Span<float> action)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (input.Length != InputSize) throw new ArgumentException($"input row must have {InputSize} values, got {input.Length}", nameof(input));
-        if (action.Length != ActionSize) throw new ArgumentException($"action must have {ActionSize} values, got {action.Length}", nameof(action));
         EnsureThreadCount();
-        NormalizeInputs(input, _actRow);
-
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        _actInput.bytes = MemoryMarshal.AsBytes(_actRow.AsSpan());
-        var unitAction = _actor.forward(_actInput).tanh_();
-        var values = MemoryMarshal.Cast<byte, float>(unitAction.bytes);
-        for (int i = 0; i < ActionSize; i++) action[i] = _actionCenter[i] + _actionHalfRange[i] * values[i];
+        _inputs.ToBounds(_actor.forward(_inputs.ActInput(input)).tanh_(), action);
     }
+
+    /// <summary>DDPG explores with added noise (the trainer's): the collection action is the deterministic one.</summary>
+    public void Explore(ReadOnlySpan<float> input, Span<float> action) => Act(input, action);
 
     /// <summary>
     /// One gradient step of the critic and then of the actor on <paramref name="batch"/>. Targets are
@@ -176,7 +148,7 @@ public sealed class Ddpg : IDisposable
         EnsureThreadCount();
         ActingStateVersion++;
         using var scope = torch.NewDisposeScope();
-        var b = Stage(batch);
+        var b = _inputs.Stage(batch);
 
         // Target: y = r + gamma * (1 - terminated) * Q'(s', mu'(s')), clipped to the range returns can take.
         Tensor target;
@@ -214,7 +186,7 @@ public sealed class Ddpg : IDisposable
         }
 
         using var noGrad = torch.no_grad();
-        return new UpdateStats(ReadScalar(criticLoss), ReadScalar(actorLoss), ReadScalar(q.mean()));
+        return new UpdateStats(TensorIo.ReadScalar(criticLoss), TensorIo.ReadScalar(actorLoss), TensorIo.ReadScalar(q.mean()));
     }
 
     /// <summary>Polyak averaging: every target parameter moves <c>tau</c> of the way to its online one.</summary>
@@ -234,12 +206,8 @@ public sealed class Ddpg : IDisposable
     /// </summary>
     public void UpdateNormalizers(ReplayBatch batch)
     {
-        if (!_normalize) return;
-        CheckBatchShape(batch);
         ActingStateVersion++;
-        var rows = batch.Inputs.AsSpan(0, batch.Count * InputSize);
-        ObservationNormalizer.Update(rows, InputSize, 0);
-        GoalNormalizer.Update(rows, InputSize, ObservationSize);
+        _inputs.UpdateNormalizers(batch);
     }
 
     /// <summary>True when no parameter of the four networks is NaN or infinite.</summary>
@@ -265,8 +233,7 @@ public sealed class Ddpg : IDisposable
         foreach (var network in (Mlp[])[_actor, _critic, _actorTarget, _criticTarget]) TensorIo.WriteFloats(writer, network.FlatParameters);
         _actorOptimizer.Save(writer);
         _criticOptimizer.Save(writer);
-        ObservationNormalizer.WriteState(writer);
-        GoalNormalizer.WriteState(writer);
+        _inputs.WriteState(writer);
     }
 
     /// <summary>
@@ -280,15 +247,7 @@ public sealed class Ddpg : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ActingStateVersion++;
-        string header = SavedStateException.Read("header", reader.ReadString);
-        if (header != StateHeader) throw new SavedStateException("header",
-            $"not a saved DDPG learner (header '{Checkpoints.CheckpointNames.Printable(header)}')");
-        int version = SavedStateException.Read("format version", reader.ReadInt32);
-        if (version != StateVersion) throw new SavedStateException("format version",
-            $"saved DDPG learner has format version {version}, this build reads {StateVersion}");
-        string layout = SavedStateException.Read("layout", reader.ReadString);
-        if (layout != Layout()) throw new SavedStateException("layout",
-            $"saved DDPG learner has networks '{Checkpoints.CheckpointNames.Printable(layout)}', this one has {Layout()}");
+        SavedLearner.ReadPreamble(reader, "DDPG", StateHeader, StateVersion, Layout());
         string[] names = ["actor", "critic", "actor target", "critic target"];
         var networks = (Mlp[])[_actor, _critic, _actorTarget, _criticTarget];
         for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
@@ -297,22 +256,9 @@ public sealed class Ddpg : IDisposable
         if (_actorOptimizer.Steps != _criticOptimizer.Steps)
             throw new SavedStateException("actor Adam steps",
                 $"{_actorOptimizer.Steps}, but the critic's are {_criticOptimizer.Steps}: every update steps both");
-        ObservationNormalizer.ReadState(reader, "observation normalizer");
-        GoalNormalizer.ReadState(reader, "goal normalizer");
+        _inputs.ReadState(reader);
         for (int i = 0; i < networks.Length; i++)
-            CheckReachable(networks[i], names[i] + " parameters", i % 2 == 0 ? _actorOptimizer : _criticOptimizer);
-    }
-
-    // Initial weights and biases lie in [-1/sqrt(fan_in), 1/sqrt(fan_in)], within [-1, 1]; Adam moves each by at most
-    // MaxStepPerLearningRate learning rates a step, and a target network averages its online network's past values.
-    private static void CheckReachable(Mlp network, string field, FlatAdam optimizer)
-    {
-        double bound = 1 + FlatAdam.MaxStepPerLearningRate * optimizer.LearningRate * optimizer.Steps;
-        using var scope = torch.NewDisposeScope();
-        double largest = network.FlatParameters.abs().max().item<float>();
-        if (largest > bound * (1 + 1e-5))
-            throw new SavedStateException(field,
-                $"hold a value of magnitude {largest:G4}; {optimizer.Steps} Adam steps at learning rate {optimizer.LearningRate:G4} reach at most {bound:G4}");
+            SavedLearner.CheckReachable(networks[i], names[i] + " parameters", i % 2 == 0 ? _actorOptimizer : _criticOptimizer);
     }
 
     /// <summary>
@@ -325,31 +271,23 @@ public sealed class Ddpg : IDisposable
     public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var normalization = _normalize
-            ? new InputNormalization([.. ObservationNormalizer.Mean], [.. ObservationNormalizer.Std], [.. GoalNormalizer.Mean], [.. GoalNormalizer.Std],
-                ObservationNormalizer.ClipRange)
-            : null;
-        return new PolicyModel(ObservationSize, GoalSize, ActionSize, _hiddenSizes, PolicyActivationNames.Parse(Options.Activation),
-            CopyActorParameters(), [.. _actionCenter], [.. _actionHalfRange], relativeGoals, normalization, algorithm, environmentId);
+        return _inputs.ExportActor(_actor, _hiddenSizes, Options.Activation, relativeGoals, algorithm, environmentId);
     }
+
+    long IActingStateSource.ActingStateVersion => ActingStateVersion;
 
     /// <summary>Copies the actor's current weights and the normalisers' statistics into <paramref name="model"/>, made by <see cref="ExportPolicy"/>.</summary>
-    internal void CopyActingStateTo(PolicyModel model)
+    void IActingStateSource.CopyActingStateTo(PolicyModel model)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        MemoryMarshal.Cast<byte, float>(_actor.FlatParameters.bytes).CopyTo(model.Parameters);
-        if (model.Normalization is not { } n) return;
-        for (int i = 0; i < ObservationSize; i++) { n.ObservationMean[i] = ObservationNormalizer.Mean[i]; n.ObservationStd[i] = ObservationNormalizer.Std[i]; }
-        for (int i = 0; i < GoalSize; i++) { n.GoalMean[i] = GoalNormalizer.Mean[i]; n.GoalStd[i] = GoalNormalizer.Std[i]; }
+        _inputs.CopyActorTo(_actor, model);
     }
-
-    private float[] CopyActorParameters() => MemoryMarshal.Cast<byte, float>(_actor.FlatParameters.bytes).ToArray();
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        _batch?.Dispose();
+        _inputs.Dispose();
         _actorOptimizer.Dispose();
         _criticOptimizer.Dispose();
         _actor.Dispose();
@@ -357,15 +295,11 @@ public sealed class Ddpg : IDisposable
         _actorTarget.Dispose();
         _criticTarget.Dispose();
         _tau.Dispose();
-        _actInput.Dispose();
         foreach (var scalar in (Scalar[])[_one, _zero, _minReturnScalar, _actionL2Scalar]) scalar.Dispose();
     }
 
     private string Layout() =>
         $"observation {ObservationSize}, goal {GoalSize}, action {ActionSize}, hidden [{string.Join(", ", _hiddenSizes)}], {Options.Activation}";
-
-    // item<T>() builds an accessor and a pinned stride array per call; the bytes span reads the value in place.
-    private static float ReadScalar(Tensor scalar) => MemoryMarshal.Cast<byte, float>(scalar.bytes)[0];
 
     /// <summary>
     /// Intra-op threads this learner applies at the start of every call (0: it leaves the thread's count alone).
@@ -384,94 +318,5 @@ public sealed class Ddpg : IDisposable
     private void EnsureThreadCount()
     {
         if (_threads > 0 && torch.get_num_threads() != _threads) torch.set_num_threads(_threads);
-    }
-
-    private void NormalizeInputs(ReadOnlySpan<float> rows, Span<float> destination)
-    {
-        if (!_normalize) { rows.CopyTo(destination); return; }
-        ObservationNormalizer.Normalize(rows, destination, InputSize, 0);
-        GoalNormalizer.Normalize(rows, destination, InputSize, ObservationSize);
-    }
-
-    private void CheckBatchShape(ReplayBatch batch)
-    {
-        if (batch.ObservationSize != ObservationSize || batch.GoalSize != GoalSize || batch.ActionSize != ActionSize)
-            throw new ArgumentException($"batch has observation {batch.ObservationSize}, goal {batch.GoalSize}, action {batch.ActionSize}; "
-                + $"the learner expects {ObservationSize}, {GoalSize}, {ActionSize}", nameof(batch));
-        if (batch.Count < 1 || batch.Count > batch.Capacity)
-            throw new ArgumentException($"batch count {batch.Count} is outside [1, {batch.Capacity}]", nameof(batch));
-    }
-
-    // Normalises and lays out the batch on the CPU, then copies each array into its tensor in one write.
-    private BatchTensors Stage(ReplayBatch batch)
-    {
-        CheckBatchShape(batch);
-        int rows = batch.Count;
-        if (_batch is null || _batch.Rows != rows)
-        {
-            _batch?.Dispose();
-            _batch = new BatchTensors(rows, InputSize, ActionSize);
-        }
-        var b = _batch;
-        NormalizeInputs(batch.Inputs.AsSpan(0, rows * InputSize), b.InputsData);
-        NormalizeInputs(batch.NextInputs.AsSpan(0, rows * InputSize), b.NextInputsData);
-        int criticWidth = InputSize + ActionSize;
-        for (int r = 0; r < rows; r++)
-        {
-            b.InputsData.AsSpan(r * InputSize, InputSize).CopyTo(b.InputsAndActionsData.AsSpan(r * criticWidth, InputSize));
-            for (int i = 0; i < ActionSize; i++)
-                b.InputsAndActionsData[r * criticWidth + InputSize + i] = (batch.Actions[r * ActionSize + i] - _actionCenter[i]) / _actionHalfRange[i];
-            b.RewardsData[r] = batch.Rewards[r];
-            b.DiscountsData[r] = _gamma * batch.NotDone[r];
-        }
-        b.Upload();
-        return b;
-    }
-
-    /// <summary>A batch on the CPU and as tensors of the same layout, allocated once per row count.</summary>
-    private sealed class BatchTensors : IDisposable
-    {
-        public BatchTensors(int rows, int inputSize, int actionSize)
-        {
-            Rows = rows;
-            InputsData = new float[rows * inputSize];
-            NextInputsData = new float[rows * inputSize];
-            InputsAndActionsData = new float[rows * (inputSize + actionSize)];
-            RewardsData = new float[rows];
-            DiscountsData = new float[rows];
-            Inputs = torch.empty(rows, inputSize, dtype: float32).DetachFromDisposeScope();
-            NextInputs = torch.empty(rows, inputSize, dtype: float32).DetachFromDisposeScope();
-            InputsAndActions = torch.empty(rows, inputSize + actionSize, dtype: float32).DetachFromDisposeScope();
-            Rewards = torch.empty(rows, 1, dtype: float32).DetachFromDisposeScope();
-            Discounts = torch.empty(rows, 1, dtype: float32).DetachFromDisposeScope();
-        }
-
-        public int Rows { get; }
-        public float[] InputsData { get; }
-        public float[] NextInputsData { get; }
-        /// <summary>Normalised input ++ unit-space action: the critic's input for the batch's own actions.</summary>
-        public float[] InputsAndActionsData { get; }
-        public float[] RewardsData { get; }
-        /// <summary>gamma * (1 - terminated) per row.</summary>
-        public float[] DiscountsData { get; }
-        public Tensor Inputs { get; }
-        public Tensor NextInputs { get; }
-        public Tensor InputsAndActions { get; }
-        public Tensor Rewards { get; }
-        public Tensor Discounts { get; }
-
-        public void Upload()
-        {
-            Inputs.bytes = MemoryMarshal.AsBytes(InputsData.AsSpan());
-            NextInputs.bytes = MemoryMarshal.AsBytes(NextInputsData.AsSpan());
-            InputsAndActions.bytes = MemoryMarshal.AsBytes(InputsAndActionsData.AsSpan());
-            Rewards.bytes = MemoryMarshal.AsBytes(RewardsData.AsSpan());
-            Discounts.bytes = MemoryMarshal.AsBytes(DiscountsData.AsSpan());
-        }
-
-        public void Dispose()
-        {
-            Inputs.Dispose(); NextInputs.Dispose(); InputsAndActions.Dispose(); Rewards.Dispose(); Discounts.Dispose();
-        }
     }
 }

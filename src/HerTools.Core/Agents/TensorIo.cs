@@ -7,6 +7,9 @@ namespace HerTools.Core.Agents;
 /// Reading checks the length against the tensor it fills, so a length in a file never sizes anything.</summary>
 internal static class TensorIo
 {
+    /// <summary>The value of a one-element float32 CPU tensor, read in place (item&lt;T&gt;() builds an accessor and a pinned stride array per call).</summary>
+    public static float ReadScalar(Tensor scalar) => MemoryMarshal.Cast<byte, float>(scalar.bytes)[0];
+
     public static void WriteFloats(BinaryWriter writer, Tensor tensor)
     {
         writer.Write(tensor.NumberOfElements);

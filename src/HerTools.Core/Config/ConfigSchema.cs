@@ -15,7 +15,8 @@ public static class ConfigSchema
     public static IReadOnlyList<ConfigKey> Keys { get; } =
     [
         Key("algo", ConfigValueKind.String,
-            "Algorithm: `her` (DDPG with hindsight relabeling), `ddpg` (plain replay, the baseline HER must beat), or one a user registers.",
+            "Algorithm: a learner with hindsight relabeling, `her` (DDPG), `td3_her`, `sac_her`, or the same learner with plain replay (the baseline " +
+            "HER must beat), `ddpg`, `td3`, `sac`; or one a user registers. The learner's own section (`td3:`, `sac:`) applies only to it.",
             c => c.Algo, (c, v) => c.Algo = (string)v!, v => AlgorithmRegistry.IsRegistered((string)v!) ? null
                 : $"expected a registered algorithm ({string.Join(", ", AlgorithmRegistry.List().Select(a => a.Name))}), got '{v}'"),
         Key("seed", ConfigValueKind.ULong, "Seed of every generator of the run (environment, noise, buffer sampling, network init).",
@@ -122,6 +123,21 @@ public static class ConfigSchema
         Key("ddpg.norm_clip", ConfigValueKind.Double, "Clip range of normalised inputs (HER paper: 5).",
             c => c.Ddpg.NormClip, (c, v) => c.Ddpg.NormClip = (double)v!, Positive()),
 
+        Key("td3.policy_delay", ConfigValueKind.Int, "TD3: the actor and the targets move once every this many critic updates (SB3's `policy_delay`).",
+            c => c.Td3.PolicyDelay, (c, v) => c.Td3.PolicyDelay = (int)v!, AtLeast(1)),
+        Key("td3.target_policy_noise", ConfigValueKind.Double,
+            "TD3: standard deviation of the Gaussian noise on the target action, in the unit action space (SB3's `target_policy_noise`).",
+            c => c.Td3.TargetPolicyNoise, (c, v) => c.Td3.TargetPolicyNoise = (double)v!, AtLeast(0.0)),
+        Key("td3.target_noise_clip", ConfigValueKind.Double, "TD3: the target noise is clipped to [-clip, clip] (SB3's `target_noise_clip`).",
+            c => c.Td3.TargetNoiseClip, (c, v) => c.Td3.TargetNoiseClip = (double)v!, AtLeast(0.0)),
+
+        Key("sac.ent_coef", ConfigValueKind.String,
+            "SAC: entropy coefficient, as SB3's `ent_coef`: `auto` (tuned towards `target_entropy`, starting at 1), `auto_<start>` (e.g. `auto_0.1`), " +
+            "or a fixed positive number.",
+            c => c.Sac.EntCoef, (c, v) => c.Sac.EntCoef = (string)v!, v => Check(() => SacConfig.ParseEntCoef((string)v!))),
+        Key("sac.target_entropy", ConfigValueKind.String, "SAC: the entropy the tuned coefficient aims for: `auto` (-dim(action), SB3's default) or a number.",
+            c => c.Sac.TargetEntropy, (c, v) => c.Sac.TargetEntropy = (string)v!, v => Check(() => SacConfig.ParseTargetEntropy((string)v!))),
+
         Key("eval.eval_freq", ConfigValueKind.Long,
             "Evaluate every this many environment steps; 0: at each epoch's end with the cycle schedule (the HER paper's protocol), otherwise only at the " +
             "end of training. The end of training is always evaluated.",
@@ -170,6 +186,8 @@ public static class ConfigSchema
             int dot = key.Path.IndexOf('.');
             string name = dot < 0 ? key.Path : key.Path[(dot + 1)..];
             string? keySection = dot < 0 ? null : key.Path[..dot];
+            // A learner's own section is written only for that learner: configs of the others read (and hash) as they always did.
+            if (IsLearnerSection(keySection) && keySection != LearnerOf(config)) continue;
             if (keySection != section)
             {
                 section = keySection;
@@ -182,6 +200,13 @@ public static class ConfigSchema
         }
         return sb.ToString();
     }
+
+    /// <summary>The sections that belong to one learner (<c>td3</c>, <c>sac</c>).</summary>
+    internal static bool IsLearnerSection(string? section) => section is "td3" or "sac";
+
+    /// <summary>The learner of the config's algorithm; <c>ddpg</c> for a name not registered (validation reports it).</summary>
+    internal static string LearnerOf(HerConfig config) =>
+        AlgorithmRegistry.IsRegistered(config.Algo) ? AlgorithmRegistry.Get(config.Algo).Learner : "ddpg";
 
     internal static string Hash(HerConfig config)
     {
@@ -220,6 +245,12 @@ public static class ConfigSchema
 
     private static Func<object?, string?> HalfOpen(double min, double max) =>
         v => (double)v! > min && (double)v! <= max ? null : $"must be in ({FormatValue(min)}, {FormatValue(max)}], got {FormatValue(v)}";
+
+    private static string? Check(Action parse)
+    {
+        try { parse(); return null; }
+        catch (ArgumentException e) { return e.Message; }
+    }
 
     private static Func<object?, string?> Positive() =>
         v => (double)v! > 0 ? null : $"must be greater than 0, got {FormatValue(v)}";

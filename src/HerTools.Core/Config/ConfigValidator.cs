@@ -61,6 +61,22 @@ internal static class ConfigValidator
             try { EnvPluginLoader.Load(assembly); }
             catch (EnvRegistrationException e) { throw Error("env.assembly", e.Message); }
         }
+        // A learner's own keys set for another learner would be silently ignored; SAC's soft values and sampled actions
+        // fit neither DDPG's return clipping nor its action penalty.
+        string learner = ConfigSchema.LearnerOf(config);
+        foreach (string key in config.Origins.Keys.Order(StringComparer.Ordinal))
+        {
+            int dot = key.IndexOf('.');
+            string? section = dot < 0 ? null : key[..dot];
+            if (ConfigSchema.IsLearnerSection(section) && section != learner)
+                throw Error(key, $"applies to the {section} learner, but algo '{config.Algo}' learns with {learner} (use algo: {section}_her or {section})");
+        }
+        if (learner == "sac" && config.Ddpg.ClipReturn)
+            throw Error("ddpg.clip_return", $"cannot be used with algo '{config.Algo}': SAC's soft values include the entropy bonus, "
+                + "so returns are not bounded by [-1/(1-gamma), 0]");
+        if (learner == "sac" && config.Ddpg.ActionL2 > 0)
+            throw Error("ddpg.action_l2", $"cannot be used with algo '{config.Algo}': SAC's actor samples its actions (its entropy term keeps them spread)");
+
         EnvOptionsCheck.Check(config.Env, (key, problem) => Error(key, problem));
     }
 }

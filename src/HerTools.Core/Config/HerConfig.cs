@@ -6,7 +6,8 @@ namespace HerTools.Core.Config;
 /// </summary>
 public sealed class HerConfig
 {
-    /// <summary><c>her</c> (DDPG with hindsight relabeling) or <c>ddpg</c> (plain replay, the baseline).</summary>
+    /// <summary>A learner with or without relabeling: <c>her</c> (DDPG with hindsight relabeling), <c>td3_her</c>, <c>sac_her</c>,
+    /// or <c>ddpg</c>, <c>td3</c>, <c>sac</c> (plain replay, the baselines).</summary>
     public string Algo { get; set; } = "her";
     public ulong Seed { get; set; }
     public long TotalTimesteps { get; set; } = 10_000;
@@ -20,6 +21,10 @@ public sealed class HerConfig
     public EnvConfig Env { get; set; } = new();
     public HerSettings Her { get; set; } = new();
     public DdpgConfig Ddpg { get; set; } = new();
+    /// <summary>TD3's own keys; read only when the algorithm's learner is TD3.</summary>
+    public Td3Config Td3 { get; set; } = new();
+    /// <summary>SAC's own keys; read only when the algorithm's learner is SAC.</summary>
+    public SacConfig Sac { get; set; } = new();
     public EvalConfig Eval { get; set; } = new();
     public LogConfig Log { get; set; } = new();
     public CheckpointConfig Checkpoint { get; set; } = new();
@@ -39,6 +44,8 @@ public sealed class HerConfig
         };
         copy.Her = Her with { };
         copy.Ddpg = Ddpg with { HiddenSizes = (int[])Ddpg.HiddenSizes.Clone() };
+        copy.Td3 = Td3 with { };
+        copy.Sac = Sac with { };
         copy.Eval = Eval with { };
         copy.Log = Log with { };
         copy.Checkpoint = Checkpoint with { };
@@ -111,6 +118,49 @@ public sealed record DdpgConfig
     public bool Normalize { get; set; }
     public bool RelativeGoals { get; set; }
     public double NormClip { get; set; } = 5.0;
+}
+
+/// <summary>The <c>td3:</c> section, under Stable-Baselines3's names.</summary>
+public sealed record Td3Config
+{
+    public int PolicyDelay { get; set; } = 2;
+    public double TargetPolicyNoise { get; set; } = 0.2;
+    public double TargetNoiseClip { get; set; } = 0.5;
+}
+
+/// <summary>The <c>sac:</c> section, under Stable-Baselines3's names and forms.</summary>
+public sealed record SacConfig
+{
+    /// <summary><c>auto</c>, <c>auto_&lt;start&gt;</c> or a fixed positive number.</summary>
+    public string EntCoef { get; set; } = "auto";
+    /// <summary><c>auto</c> (-dim(action)) or a number.</summary>
+    public string TargetEntropy { get; set; } = "auto";
+
+    /// <summary>Reads SB3's <c>ent_coef</c> forms: <c>auto</c> (tuned from 1), <c>auto_&lt;start&gt;</c> (tuned from start) or a positive
+    /// number (fixed).</summary>
+    /// <exception cref="ArgumentException">Any other text.</exception>
+    public static (bool Tuned, double Value) ParseEntCoef(string text)
+    {
+        string t = text.Trim();
+        if (t == "auto") return (true, 1.0);
+        if (t.StartsWith("auto_", StringComparison.Ordinal) && PositiveNumber(t["auto_".Length..]) is double start) return (true, start);
+        if (PositiveNumber(t) is double value) return (false, value);
+        throw new ArgumentException($"ent_coef must be 'auto', 'auto_<start>' (e.g. auto_0.1) or a positive number, got '{text}'");
+    }
+
+    /// <summary>Reads SB3's <c>target_entropy</c> forms: <c>auto</c> (null: -dim(action)) or a number.</summary>
+    /// <exception cref="ArgumentException">Any other text.</exception>
+    public static double? ParseTargetEntropy(string text)
+    {
+        string t = text.Trim();
+        if (t == "auto") return null;
+        if (Scalars.ScalarText.TryParseReal(t, out double value) && double.IsFinite(value)) return value;
+        throw new ArgumentException($"target_entropy must be 'auto' or a number, got '{text}'");
+    }
+
+    // Numbers follow the one rule of config values (ScalarText).
+    private static double? PositiveNumber(string text) =>
+        Scalars.ScalarText.TryParseReal(text, out double value) && value > 0 && double.IsFinite(value) ? value : null;
 }
 
 /// <summary>The <c>eval:</c> section: the evaluation protocol of the spec.</summary>

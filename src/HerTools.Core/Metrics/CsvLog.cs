@@ -14,16 +14,21 @@ public sealed class CsvLog<TRow> : IDisposable
 {
     private static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
     private readonly FileStream _stream;
+    private readonly ClassMap<TRow>? _columns;
 
     /// <summary>Opens (or creates) the log; the header is written only into an empty file.
     /// A header that differs from <typeparamref name="TRow"/>'s is refused: appending would mix schemas.</summary>
-    public CsvLog(string path)
+    /// <param name="path">The CSV file.</param>
+    /// <param name="columns">The columns this log writes, when a row type has several column sets (see
+    /// <see cref="ProgressRow.Columns"/>); null: every column <typeparamref name="TRow"/>'s attributes declare.</param>
+    public CsvLog(string path, ClassMap<TRow>? columns = null)
     {
         Path = path;
+        _columns = columns;
         _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            string header = FormatHeader();
+            string header = FormatHeader(columns);
             if (_stream.Length > 0)
             {
                 // Checked before the torn tail is cut: a file of another schema is left exactly as it is.
@@ -49,6 +54,7 @@ public sealed class CsvLog<TRow> : IDisposable
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, Csv))
         {
+            if (_columns is not null) csv.Context.RegisterClassMap(_columns);
             csv.WriteRecord(row);
             csv.NextRecord();
         }
@@ -60,7 +66,7 @@ public sealed class CsvLog<TRow> : IDisposable
     /// Cuts every row after the last one <paramref name="keep"/> accepts, scanning from the start:
     /// how a resume drops rows a dead run wrote after its checkpoint.
     /// </summary>
-    public static void CutAfter(string path, Func<TRow, bool> keep)
+    public static void CutAfter(string path, Func<TRow, bool> keep, ClassMap<TRow>? columns = null)
     {
         if (!File.Exists(path)) return;
         byte[] bytes = File.ReadAllBytes(path);
@@ -68,7 +74,7 @@ public sealed class CsvLog<TRow> : IDisposable
         if (headerEnd < 0) return;
         // A file of another schema is refused before anything is cut: its rows would not parse and all would go.
         string header = Encoding.UTF8.GetString(bytes, 0, headerEnd).TrimEnd('\r');
-        string expected = FormatHeader().TrimEnd('\n');
+        string expected = FormatHeader(columns).TrimEnd('\n');
         if (header != expected) throw new MetricsFormatException(path, $"its header '{header}' differs from this version's '{expected}'");
 
         long keepLength = headerEnd + 1;
@@ -151,11 +157,12 @@ public sealed class CsvLog<TRow> : IDisposable
         catch (CsvHelperException) { return default; }
     }
 
-    private static string FormatHeader()
+    private static string FormatHeader(ClassMap<TRow>? columns)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, Csv))
         {
+            if (columns is not null) csv.Context.RegisterClassMap(columns);
             csv.WriteHeader<TRow>();
             csv.NextRecord();
         }

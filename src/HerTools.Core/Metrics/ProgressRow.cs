@@ -1,3 +1,5 @@
+using System.Globalization;
+using CsvHelper.Configuration;
 using CsvHelper.Configuration.Attributes;
 
 namespace HerTools.Core.Metrics;
@@ -6,11 +8,18 @@ namespace HerTools.Core.Metrics;
 /// One row of <c>progress.csv</c>, written every <c>log.log_interval</c> steps. The columns, their order and
 /// meaning are fixed by <see cref="SchemaVersion"/> (documented in <c>docs/metrics.md</c>): sweeps rely on them.
 /// Empty cells mean "not measured yet" (losses before learning starts, success before the first episode ends).
+/// <para>
+/// Column sets grow only by appending, and <c>schema_version</c> names the set a file holds: 1 is the common set
+/// every learner writes (DDPG and TD3 write nothing else, so their files are what they always were); 2 is set 1
+/// followed by SAC's <c>entropy_coef</c> and <c>actor_log_prob</c>. Readers go by column name, so one reader reads both.
+/// </para>
 /// </summary>
 public sealed record ProgressRow
 {
-    /// <summary>Bumped whenever a column is added, removed or changes meaning.</summary>
+    /// <summary>The common column set: the version of every learner's file but SAC's.</summary>
     public const int CurrentSchemaVersion = 1;
+    /// <summary>Set 1 followed by SAC's own columns.</summary>
+    public const int SacSchemaVersion = 2;
 
     [Name("schema_version"), Index(0)] public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     [Name("run_id"), Index(1)] public string RunId { get; init; } = "";
@@ -35,6 +44,26 @@ public sealed record ProgressRow
     [Name("reward0_share"), Index(15)] public double? Reward0Share { get; init; }
     /// <summary>The latest evaluation success rate at this point, if any evaluation ran.</summary>
     [Name("eval_success_rate"), Index(16)] public double? EvalSuccessRate { get; init; }
+    /// <summary>SAC (schema 2): mean entropy coefficient alpha of this interval's updates.</summary>
+    [Name("entropy_coef"), Index(17), Optional] public double? EntropyCoef { get; init; }
+    /// <summary>SAC (schema 2): mean log-probability of the policy's sampled actions in this interval's updates.</summary>
+    [Name("actor_log_prob"), Index(18), Optional] public double? ActorLogProb { get; init; }
+
+    /// <summary>The schema version a learner's <c>progress.csv</c> has: 2 for SAC, 1 for the others.</summary>
+    public static int SchemaVersionFor(string learner) => learner == "sac" ? SacSchemaVersion : CurrentSchemaVersion;
+
+    /// <summary>The columns of a schema version, to open a <see cref="CsvLog{TRow}"/> with.</summary>
+    public static ClassMap<ProgressRow> Columns(int schemaVersion)
+    {
+        var map = new DefaultClassMap<ProgressRow>();
+        map.AutoMap(CultureInfo.InvariantCulture);
+        if (schemaVersion < SacSchemaVersion)
+        {
+            map.Map(r => r.EntropyCoef).Ignore();
+            map.Map(r => r.ActorLogProb).Ignore();
+        }
+        return map;
+    }
 
     /// <summary>The same row with the wall-clock columns cleared: what two runs of one seed must agree on.</summary>
     public ProgressRow WithoutWallClock() => this with { WallTimeSeconds = 0, StepsPerSecond = 0 };

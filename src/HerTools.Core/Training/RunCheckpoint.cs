@@ -46,7 +46,7 @@ internal static class RunCheckpoint
             {
                 foreach (var copy in stateEnvs) (copy as IDisposable)?.Dispose(); // environment processes end here
             }
-            agent = RunComponents.CreateAgent(RunComponents.AgentOptions(config), env);
+            agent = RunComponents.CreateAgent(config, RunComponents.AgentOptions(config), env);
             Load(reader, AgentFile, agent.Load);
             CheckState(reader, state, agent);
         }

@@ -1,6 +1,7 @@
 using HerTools.Core.Agents;
 using HerTools.Core.Config;
 using HerTools.Core.Envs;
+using HerTools.Core.Metrics;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
 
@@ -43,7 +44,9 @@ internal sealed class RunComponents : IDisposable
             // Every copy's process draws from the one noise stream, in copy order: copy 0's draws are then those of a single environment.
             Noises = CreateNoises(config, Env.ActionSpace, NoiseRng);
             Batch = new ReplayBatch(config.Ddpg.BatchSize, observationSize, goalSize, actionSize);
-            Agent = CreateAgent(options, Env); // last: nothing after it can throw
+            ProgressSchema = ProgressRow.SchemaVersionFor(algorithm.Learner);
+            ProgressColumns = ProgressRow.Columns(ProgressSchema);
+            Agent = CreateAgent(config, options, Env); // last: nothing after it can throw
         }
         catch
         {
@@ -76,10 +79,25 @@ internal sealed class RunComponents : IDisposable
     /// <summary>With <c>threads: 0</c>: the count the probe chose, and the governor that may change it during the run.</summary>
     public ThreadChoice? ThreadChoice { get; }
     public ThreadCountGovernor? ThreadGovernor { get; }
+    /// <summary>The learner's <c>progress.csv</c> column set (<see cref="ProgressRow"/>: 2 for SAC, 1 for the others) and its columns.</summary>
+    public int ProgressSchema { get; }
+    public CsvHelper.Configuration.ClassMap<ProgressRow> ProgressColumns { get; }
 
     /// <summary>The agent a config describes for <paramref name="env"/>: what training builds and a checkpoint's policy loads into.</summary>
-    public static Her CreateAgent(DdpgOptions options, IGoalEnv env) =>
-        new(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+    public static Her CreateAgent(HerConfig config, DdpgOptions options, IGoalEnv env) =>
+        new(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace,
+            AlgorithmRegistry.Get(config.Algo).Learner, Td3Options(config), SacOptions(config));
+
+    private static Td3Options Td3Options(HerConfig c) => new()
+    {
+        PolicyDelay = c.Td3.PolicyDelay, TargetPolicyNoise = c.Td3.TargetPolicyNoise, TargetNoiseClip = c.Td3.TargetNoiseClip,
+    };
+
+    private static SacOptions SacOptions(HerConfig c)
+    {
+        var (tuned, entCoef) = SacConfig.ParseEntCoef(c.Sac.EntCoef);
+        return new SacOptions { AutoEntropyCoef = tuned, EntCoef = entCoef, TargetEntropy = SacConfig.ParseTargetEntropy(c.Sac.TargetEntropy) };
+    }
 
     public static DdpgOptions AgentOptions(HerConfig c) => new()
     {

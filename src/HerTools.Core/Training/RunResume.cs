@@ -32,7 +32,9 @@ internal static class RunResume
     /// Makes <paramref name="runDirectory"/>'s logs end at <paramref name="step"/>, the step of checkpoint
     /// <paramref name="reader"/> of run <paramref name="sourceRun"/>: cut in the same folder, copied for a branch.
     /// </summary>
-    public static void AlignLogs(CheckpointReader reader, string sourceRun, string runDirectory, long step)
+    /// <remarks>The run's <c>progress.csv</c> columns are <paramref name="progressColumns"/> (<see cref="ProgressRow.Columns"/>).</remarks>
+    public static void AlignLogs(CheckpointReader reader, string sourceRun, string runDirectory, long step,
+        CsvHelper.Configuration.ClassMap<ProgressRow> progressColumns)
     {
         string checkpointPath = reader.Info.Path;
         if (IsSameFolder(sourceRun, runDirectory))
@@ -45,13 +47,13 @@ internal static class RunResume
                     "resume from the latest, or branch into another folder");
             // Rows a dead process wrote after this checkpoint are cut, so no timestep appears twice: back to the lengths
             // the checkpoint recorded; checkpoints from before those were recorded cut by reading the rows.
-            CutLog<ProgressRow>(reader, ProgressBytesKey, RunFiles.ProgressPath(runDirectory), row => row.Timesteps <= step);
+            CutLog(reader, ProgressBytesKey, RunFiles.ProgressPath(runDirectory), row => row.Timesteps <= step, progressColumns);
             CutLog<EvalRow>(reader, EvalBytesKey, RunFiles.EvalPath(runDirectory), row => row.Timesteps <= step);
         }
         else
         {
             // A branch starts its logs with the history up to the checkpoint (its folder was claimed empty of runs).
-            CopyRows<ProgressRow>(RunFiles.ProgressPath(sourceRun), RunFiles.ProgressPath(runDirectory), r => r.Timesteps <= step);
+            CopyRows(RunFiles.ProgressPath(sourceRun), RunFiles.ProgressPath(runDirectory), r => r.Timesteps <= step, progressColumns);
             CopyRows<EvalRow>(RunFiles.EvalPath(sourceRun), RunFiles.EvalPath(runDirectory), r => r.Timesteps <= step);
         }
     }
@@ -61,18 +63,19 @@ internal static class RunResume
     public static void WriteRunConfig(RunFolder folder, string runId, string configHash, HerConfig configWithRunId) =>
         folder.WriteConfig($"# run_id: {runId}\n# config_hash: {configHash}\n" + EnvPluginRecord.AsComments(configWithRunId) + configWithRunId.ToYaml());
 
-    private static void CutLog<TRow>(CheckpointReader reader, string key, string path, Func<TRow, bool> keep)
+    private static void CutLog<TRow>(CheckpointReader reader, string key, string path, Func<TRow, bool> keep,
+        CsvHelper.Configuration.ClassMap<TRow>? columns = null)
     {
         if (reader.Summary.Extra.TryGetValue(key, out string? text)
             && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long bytes)
             && CsvLog<TRow>.TruncateTo(path, bytes))
             return;
-        CsvLog<TRow>.CutAfter(path, keep);
+        CsvLog<TRow>.CutAfter(path, keep, columns);
     }
 
-    private static void CopyRows<TRow>(string from, string to, Func<TRow, bool> keep)
+    private static void CopyRows<TRow>(string from, string to, Func<TRow, bool> keep, CsvHelper.Configuration.ClassMap<TRow>? columns = null)
     {
-        using var log = new CsvLog<TRow>(to);
+        using var log = new CsvLog<TRow>(to, columns);
         foreach (var row in CsvLog<TRow>.ReadAll(from).TakeWhile(keep)) log.Append(row);
     }
 }

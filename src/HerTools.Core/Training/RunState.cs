@@ -15,10 +15,14 @@ internal sealed class RunState
 {
     private const uint Magic = 0x53525448; // "HTRS"
     // 2: n_envs, then each copy's episode, noise and environment where version 1 had the one environment's.
-    // 3: each copy's environment state is optional (ISavesState): a length-prefixed block, or -1 for none.
-    private const int Version = 3;
+    // 3: the interval's SAC sums (entropy coefficient, log-probability). Versions 1 and 2 (before SAC) are still read.
+    // 4: each copy's environment state is optional (ISavesState): a length-prefixed block, or -1 for none.
+    private const int Version = 4;
     // An environment's own state is small (a few numbers and a generator); far more is a damaged length.
     private const int MaxEnvStateBytes = 64 << 20;
+
+    /// <summary>Largest training time a state may record (about 317 years).</summary>
+    public const double MaxWallTimeSeconds = 1e10;
 
     public long Timesteps { get; set; }
     public long Episodes { get; set; }
@@ -91,6 +95,8 @@ internal sealed class RunState
         int version = SavedStateException.Read("version", r.ReadInt32);
         if (version is < 1 or > Version)
             throw new SavedStateException("version", $"run state version {version} is not supported (this version reads 1 to {Version})");
+        bool sac = AlgorithmRegistry.Get(config.Algo).Learner == Sac.LearnerName;
+        if (sac && version < 3) throw new SavedStateException("version", $"run state version {version} predates SAC, the config's learner");
         int copies = version == 1 ? 1 : SavedStateException.Read("n_envs", r.ReadInt32);
         if (copies != config.NEnvs || copies != envs.Count)
             throw new SavedStateException("n_envs", $"the state has {copies} environment copies, the config's n_envs is {config.NEnvs}");
@@ -118,7 +124,8 @@ internal sealed class RunState
             // An episode at the time limit has ended and a new one begun before any checkpoint.
             Copies[i].Length = SavedStateException.ReadInt32(r, Field(i, "episode length"), 0, (int)Math.Min(maxEpisodeSteps - 1, stepsPerCopy));
         }
-        WallTimeBefore = SavedStateException.ReadDouble(r, "wall time", 0);
+        // Centuries of training at most: the progress reports turn it into a TimeSpan, which overflows near 2.9e4 years.
+        WallTimeBefore = SavedStateException.ReadDouble(r, "wall time", 0, MaxWallTimeSeconds);
         LastEval = ReadRate(r, "last evaluation"); BestEval = ReadRate(r, "best evaluation");
         if (LastEval is double last && !(BestEval >= last)) throw new SavedStateException("best evaluation", $"{BestEval} is below the last evaluation {last}");
         LastEvalStep = SavedStateException.ReadInt64(r, "last evaluation step", -1, Timesteps);
@@ -126,7 +133,7 @@ internal sealed class RunState
         for (int i = 0; i < copies; i++)
             Copies[i].Observation = new GoalObservation(ReadArray(r, Field(i, "observation"), env, space.Observation),
                 ReadArray(r, Field(i, "achieved goal"), env, space.AchievedGoal), ReadArray(r, Field(i, "desired goal"), env, space.DesiredGoal));
-        interval.Read(r, Timesteps);
+        interval.Read(r, Timesteps, WallTimeBefore, hasEntropySums: version >= 3, sac);
         string[] names = ["action generator", "noise generator", "sampling generator"];
         for (int i = 0; i < generators.Length; i++) generators[i].ReadState(r, names[i]);
         bool hasNoise = SavedStateException.ReadBoolean(r, "noise flag");
@@ -166,13 +173,13 @@ internal sealed class RunState
         w.Write(block.GetBuffer(), 0, (int)block.Length);
     }
 
-    /// <summary>Copy <paramref name="copy"/>'s environment state: inline before version 3 (every environment saved one
+    /// <summary>Copy <paramref name="copy"/>'s environment state: inline before version 4 (every environment saved one
     /// then), since then the block <see cref="WriteEnvState"/> wrote, which the environment must read to its end. False
     /// when there is no block or the environment takes none (the episode in progress cannot go on).</summary>
     private bool ReadEnvState(BinaryReader r, IGoalEnv env, int copy, int copies, int version)
     {
         string field = $"{(copies == 1 ? "" : $"env copy {copy} ")}{env.Id} state";
-        if (version < 3)
+        if (version < 4)
         {
             if (env is not ISavesState)
                 throw new SavedStateException(field, $"this run state (version {version}) holds a state that this environment cannot read");

@@ -13,7 +13,8 @@ public sealed class TrainingDivergedException : HerToolsException
     }
 
     public long Step { get; }
-    /// <summary>What went non-finite: <c>critic_loss</c>, <c>actor_loss</c>, <c>mean_q</c> or <c>weights</c>.</summary>
+    /// <summary>What went non-finite: <c>critic_loss</c>, <c>actor_loss</c>, <c>mean_q</c>, SAC's <c>entropy_coef</c> and
+    /// <c>actor_log_prob</c>, or <c>weights</c>.</summary>
     public string Quantity { get; }
     public double Value { get; }
 

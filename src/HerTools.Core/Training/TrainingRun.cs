@@ -227,7 +227,7 @@ internal sealed class TrainingRun : IDisposable
         }
         _observations.Clear();
         for (int i = 0; i < copies; i++) _observations.Add(_state.Copies[i].Observation);
-        _parts.Agent.Act(_observations, _actions.AsSpan(0, copies * size));
+        _parts.Agent.Explore(_observations, _actions.AsSpan(0, copies * size));
         Span<float> noise = stackalloc float[size];
         for (int i = 0; i < copies; i++)
         {
@@ -303,7 +303,7 @@ internal sealed class TrainingRun : IDisposable
     /// One gradient step. The buffer samples a batch and relabels a share of its goals with achieved ones, the
     /// environment recomputing rewards and terminations (<see cref="Replay.HerReplayBuffer.Sample"/>); the agent makes
     /// the goals relative if asked and feeds its normalisers with the relabeled goals (<see cref="Agents.Her.Update"/>);
-    /// the learner computes the target, steps the critic, then the actor (<see cref="Agents.Ddpg.Update"/>). The
+    /// the learner (DDPG, TD3 or SAC) computes the target, steps the critics, then the actor (<see cref="Agents.ILearner.Update"/>). The
     /// Polyak step of the targets follows on the schedule's terms (<see cref="Train"/>).
     /// </summary>
     private void GradientStep()
@@ -317,7 +317,9 @@ internal sealed class TrainingRun : IDisposable
         ThrowIfNotFinite("actor_loss", stats.ActorLoss);
         ThrowIfNotFinite("mean_q", stats.MeanQ);
         var batch = _parts.Batch;
-        _interval.AddUpdate(stats.CriticLoss, stats.ActorLoss, stats.MeanQ, batch.Count, batch.RelabeledCount, batch.ZeroRewardCount);
+        if (stats.EntropyCoef is float alpha) ThrowIfNotFinite("entropy_coef", alpha);
+        if (stats.ActorLogProb is float logProb) ThrowIfNotFinite("actor_log_prob", logProb);
+        _interval.AddUpdate(stats, batch.Count, batch.RelabeledCount, batch.ZeroRewardCount);
     }
 
     // threads: 0 during the run: the governor sees every update's duration and may move the count.
@@ -368,8 +370,8 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite();
         double wall = WallTimeSeconds;
-        _progressLog!.Append(_interval.ToRow(_runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes, _state.GradientSteps, wall,
-            _state.LastEval));
+        _progressLog!.Append(_interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes,
+            _state.GradientSteps, wall, _state.LastEval));
         _interval.Restart(_state.Timesteps, wall);
     }
 
@@ -455,7 +457,7 @@ internal sealed class TrainingRun : IDisposable
         RunResume.CheckBudget(reader, _config, _state.Timesteps);
 
         string sourceRun = reader.Info.RunDirectory;
-        RunResume.AlignLogs(reader, sourceRun, _runDirectory, _state.Timesteps);
+        RunResume.AlignLogs(reader, sourceRun, _runDirectory, _state.Timesteps, _parts.ProgressColumns);
         // Rewritten on every resume: config.yaml says what the run trains with now, a new budget included.
         RunResume.WriteRunConfig(_folder, _runId, _configHash, WithRunId());
         OpenLogs();
@@ -484,7 +486,7 @@ internal sealed class TrainingRun : IDisposable
 
     private void OpenLogs()
     {
-        _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory));
+        _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory), _parts.ProgressColumns);
         _evalLog = new CsvLog<EvalRow>(RunFiles.EvalPath(_runDirectory));
         _store = new CheckpointStore(_runDirectory);
     }

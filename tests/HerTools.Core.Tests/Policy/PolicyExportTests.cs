@@ -37,8 +37,8 @@ public class PolicyExportTests : IDisposable
         }
     }
 
-    // What the checkpoint's learner does, through TorchSharp: the row as Her builds it, then Ddpg.Act.
-    private static float[] TorchActions(Ddpg learner, bool relativeGoals, Observations x)
+    // What the checkpoint's learner does, through TorchSharp: the row as Her builds it, then the learner's Act (SAC's: tanh of its mean).
+    private static float[] TorchActions(ILearner learner, bool relativeGoals, Observations x)
     {
         int o = learner.ObservationSize, g = learner.GoalSize, a = learner.ActionSize;
         var actions = new float[x.Count * a];
@@ -75,11 +75,15 @@ public class PolicyExportTests : IDisposable
         Assert.True(worst <= Tolerance, $"{what}: largest difference {worst} over {expected.Length} action components");
     }
 
-    [Fact]
-    public void The_exported_policy_acts_as_the_checkpoint_on_1000_observations_in_CSharp_and_in_ONNX_Runtime()
+    [Theory]
+    [InlineData("point_goal")]
+    [InlineData("point_goal_td3")]
+    [InlineData("point_goal_sac")]
+    public void The_exported_policy_acts_as_the_checkpoint_on_1000_observations_in_CSharp_and_in_ONNX_Runtime(string preset)
     {
         // Normalisation and relative goals on, so the export must carry the statistics, their clip range and the layout.
-        var config = ConfigLoader.LoadPreset("point_goal", ["threads=1", "total_timesteps=500", "eval.n_eval_episodes=5", "ddpg.normalize=true"]);
+        // SAC's actor outputs mean ++ log_std: the export must keep the mean half, whose tanh is SAC's deterministic action.
+        var config = ConfigLoader.LoadPreset(preset, ["threads=1", "total_timesteps=500", "eval.n_eval_episodes=5", "ddpg.normalize=true"]);
         var run = HerTrainer.TrainHer(config, Path.Combine(_root, "run"));
         var htp = PolicyExporter.Export(run.LastCheckpointPath!, Path.Combine(_root, "policy.htp"), PolicyExportFormat.Htp);
         var onnx = PolicyExporter.Export(run.RunDirectory, Path.Combine(_root, "policy.onnx"), PolicyExportFormat.Onnx);
@@ -87,7 +91,9 @@ public class PolicyExportTests : IDisposable
 
         using var loaded = RunCheckpoint.LoadPolicy(run.LastCheckpointPath!, threads: 1);
         var learner = loaded.Policy.Learner;
-        Assert.True(learner.ObservationNormalizer.Count > 0, "the normalisers saw no data");
+        Assert.Equal(AlgorithmRegistry.Get(config.Algo).Learner, learner.Name);
+        var normalizer = learner switch { Ddpg d => d.ObservationNormalizer, Td3 t => t.ObservationNormalizer, Sac c => c.ObservationNormalizer, _ => null };
+        Assert.True(normalizer!.Count > 0, "the normalisers saw no data");
         var x = Observations.Random(1000, learner.ObservationSize, learner.GoalSize, seed: 17, range: 3);
         float[] expected = TorchActions(learner, relativeGoals: true, x);
 
@@ -103,18 +109,21 @@ public class PolicyExportTests : IDisposable
     }
 
     [Theory]
-    [InlineData("relu", false, false)]
-    [InlineData("tanh", true, false)]
-    [InlineData("elu", false, true)]
-    [InlineData("leaky_relu", true, true)]
-    [InlineData("gelu", true, true)]
-    [InlineData("silu", false, true)]
-    public void Every_activation_and_input_layout_exports_within_1e_5(string activation, bool relativeGoals, bool normalize)
+    [InlineData("relu", false, false, "ddpg")]
+    [InlineData("tanh", true, false, "ddpg")]
+    [InlineData("elu", false, true, "ddpg")]
+    [InlineData("leaky_relu", true, true, "ddpg")]
+    [InlineData("gelu", true, true, "ddpg")]
+    [InlineData("silu", false, true, "ddpg")]
+    [InlineData("relu", true, true, "td3")]
+    [InlineData("relu", true, true, "sac")]
+    [InlineData("tanh", false, false, "sac")]
+    public void Every_activation_and_input_layout_exports_within_1e_5(string activation, bool relativeGoals, bool normalize, string learner)
     {
         var bounds = new Box([-2f, 0f, -1f], [2f, 3f, 1f]);
         using var her = new Her(
             new DdpgOptions { HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
-            observationSize: 5, goalSize: 3, bounds);
+            observationSize: 5, goalSize: 3, bounds, learner);
         var rng = new Rng(5);
         var batch = new ReplayBatch(64, 5, 3, 3) { Count = 64 };
         foreach (var array in new[] { batch.Inputs, batch.NextInputs, batch.Actions, batch.AchievedGoals, batch.NextAchievedGoals })
@@ -123,7 +132,7 @@ public class PolicyExportTests : IDisposable
         for (int step = 0; step < 3; step++) her.Update(batch);
 
         var model = her.ExportPolicy("her", "Test-v0");
-        string htp = Path.Combine(_root, activation + ".htp"), onnx = Path.Combine(_root, activation + ".onnx");
+        string htp = Path.Combine(_root, activation + learner + ".htp"), onnx = Path.Combine(_root, activation + learner + ".onnx");
         PolicyFile.Write(model, htp);
         PolicyOnnx.Write(model, onnx);
         var x = Observations.Random(1000, 5, 3, seed: 23, range: 6);
@@ -131,8 +140,12 @@ public class PolicyExportTests : IDisposable
 
         var managed = new float[expected.Length];
         GoalPolicy.Load(htp).Act(x.Count, x.Observation, x.Achieved, x.Desired, managed);
-        AssertClose(expected, managed, $"GoalPolicy ({activation})");
-        AssertClose(expected, OnnxActions(onnx, 5, 3, 3, x), $"ONNX Runtime ({activation})");
+        AssertClose(expected, managed, $"GoalPolicy ({learner}, {activation})");
+        AssertClose(expected, OnnxActions(onnx, 5, 3, 3, x), $"ONNX Runtime ({learner}, {activation})");
+        // Acting through Her (the managed copy the trainer acts with) gives the same actions as the export.
+        var acted = new float[3];
+        her.Act(new GoalObservation(x.Observation[..5], x.Achieved[..3], x.Desired[..3]), acted);
+        AssertClose(managed[..3], acted, $"Her.Act ({learner}, {activation})");
     }
 
     [Fact]
