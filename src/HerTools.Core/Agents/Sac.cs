@@ -42,7 +42,7 @@ public sealed class Sac : ILearner, IActingStateSource
     private readonly Tensor _tau;
     private readonly float[] _exploreDraws;
     private readonly Tensor _exploreNoise;
-    private readonly Scalar _one = 1, _minusHalf = -0.5, _logStdMin = LogStdMin, _logStdMax = LogStdMax, _tanhEpsilon = TanhEpsilon,
+    private readonly Scalar _one = 1, _half = 0.5, _minusHalf = -0.5, _logStdMin = LogStdMin, _logStdMax = LogStdMax, _tanhEpsilon = TanhEpsilon,
         _halfLogTwoPi = 0.5 * Math.Log(2 * Math.PI), _targetEntropy;
     private int _threads;
     private bool _disposed;
@@ -182,7 +182,7 @@ public sealed class Sac : ILearner, IActingStateSource
         // Critics: half the summed squared errors, as SB3.
         var q1 = _critic1.forward(b.InputsAndActions);
         var q2 = _critic2.forward(b.InputsAndActions);
-        var criticLoss = nn.functional.mse_loss(q1, target).add_(nn.functional.mse_loss(q2, target)).mul_(0.5);
+        var criticLoss = nn.functional.mse_loss(q1, target).add_(nn.functional.mse_loss(q2, target)).mul_(_half);
         _critic1.ZeroGradients();
         _critic2.ZeroGradients();
         criticLoss.backward();
@@ -323,7 +323,7 @@ public sealed class Sac : ILearner, IActingStateSource
         _actorOptimizer.Dispose(); _critic1Optimizer.Dispose(); _critic2Optimizer.Dispose(); _entCoefOptimizer?.Dispose();
         foreach (var network in Networks()) network.Dispose();
         foreach (var tensor in (Tensor[])[_logEntCoef, _logEntCoefGradient, _fixedEntCoef, _tau, _exploreNoise]) tensor.Dispose();
-        foreach (var scalar in (Scalar[])[_one, _minusHalf, _logStdMin, _logStdMax, _tanhEpsilon, _halfLogTwoPi, _targetEntropy]) scalar.Dispose();
+        foreach (var scalar in (Scalar[])[_one, _half, _minusHalf, _logStdMin, _logStdMax, _tanhEpsilon, _halfLogTwoPi, _targetEntropy]) scalar.Dispose();
     }
 
     /// <summary>
