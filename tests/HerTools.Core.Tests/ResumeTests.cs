@@ -47,19 +47,21 @@ public class ResumeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("td3_her")]
-    [InlineData("sac_her")]
-    public void Each_learner_resumes_mid_episode_bit_for_bit_on_Push2D(string algo)
+    [InlineData("td3_her", 1)]
+    [InlineData("sac_her", 1)]
+    [InlineData("sac_her", 2)]
+    public void Each_learner_resumes_mid_episode_bit_for_bit_on_Push2D(string algo, int copies)
     {
-        // 30-step episodes put step 500 mid-episode; SAC's tuned entropy coefficient, its Adam state and both of its
-        // generators, and TD3's smoothing noise and delay position all have to come back for the files to match.
+        // 30-step episodes put step 500 mid-episode (with two copies, each copy's step 250); SAC's tuned entropy
+        // coefficient, its Adam state and both of its generators (its exploration draws taken copy by copy), and TD3's
+        // smoothing noise and delay position all have to come back for the files to match.
         HerConfig Push(long total) => ConfigLoader.LoadPreset("point_goal",
         [
-            "threads=1", "seed=5", $"total_timesteps={total}", $"algo={algo}", "env.id=Push2D-v0", "env.max_episode_steps=30",
+            "threads=1", "seed=5", $"total_timesteps={total}", $"algo={algo}", "env.id=Push2D-v0", "env.max_episode_steps=30", $"n_envs={copies}",
             "ddpg.action_l2=0", "ddpg.learning_starts=200", "ddpg.hidden_sizes=[32, 32]", "ddpg.batch_size=64",
             "log.log_interval=250", "eval.eval_freq=500", "eval.n_eval_episodes=5", "checkpoint.checkpoint_freq=250",
         ]);
-        string straight = Path.Combine(_root, algo + "-straight"), resumed = Path.Combine(_root, algo + "-resumed");
+        string straight = Path.Combine(_root, $"{algo}-{copies}-straight"), resumed = Path.Combine(_root, $"{algo}-{copies}-resumed");
         var full = HerTrainer.TrainHer(Push(1000), straight);
 
         var half = HerTrainer.TrainHer(Push(500), resumed);

@@ -153,6 +153,25 @@ public class VecTrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_copys_episode_length_beyond_the_time_limit_is_refused_naming_the_copy()
+    {
+        var result = HerTrainer.TrainHer(Small("n_envs=2", "total_timesteps=120"), RunDir("source"));
+        string checkpoint = result.LastCheckpointPath!;
+        byte[] bytes = File.ReadAllBytes(Path.Combine(checkpoint, "state.bin"));
+        // Magic, version, copy count, five int64 counters, the cycle's episodes; then each copy's return (double) and length (int32).
+        const int SecondCopyLength = 4 + 4 + 4 + 5 * 8 + 4 + (8 + 4) + 8;
+        Assert.Equal(10, BitConverter.ToInt32(bytes, SecondCopyLength)); // 120 steps of 2 copies: each copy 10 steps into its second episode
+        BitConverter.GetBytes(999).CopyTo(bytes, SecondCopyLength);
+        Rewrite(checkpoint, "state.bin", bytes);
+
+        var e = Assert.Throws<CheckpointException>(() => HerTrainer.TrainHer(Small("n_envs=2", "total_timesteps=200"), RunDir("branch"),
+            resumeFrom: checkpoint));
+        Assert.Equal("state.bin", e.FileName);
+        Assert.Equal("env copy 1 episode length", e.Field);
+        Assert.Contains("999 is outside [0, 49]", e.Message);
+    }
+
+    [Fact]
     public void A_buffer_whose_copies_episodes_disagree_with_the_state_is_refused_naming_the_copy()
     {
         var result = HerTrainer.TrainHer(Small("n_envs=2", "total_timesteps=140", "checkpoint.checkpoint_freq=60", "checkpoint.keep_last=5"),

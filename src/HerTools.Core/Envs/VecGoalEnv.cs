@@ -22,6 +22,8 @@ internal sealed class VecGoalEnv
         _failures = new Exception?[_copies.Length];
         ActionSize = _copies[0].ActionSpace.Size;
         SteppedConcurrently = _copies.Length > 1 && _copies.All(c => c is IThreadSafeEnv);
+        _stepCopy = StepCopy;
+        _resetCopy = ResetCopy;
     }
 
     public int Count => _copies.Length;
@@ -35,26 +37,45 @@ internal sealed class VecGoalEnv
     /// <paramref name="results"/>[i].</summary>
     public void Step(int count, float[] actions, StepResult[] results)
     {
-        int size = ActionSize;
-        ForEach(count, i => results[i] = _copies[i].Step(actions.AsSpan(i * size, size)));
+        CheckCount(count);
+        _actions = actions;
+        _results = results;
+        if (SteppedConcurrently && count > 1) RunConcurrently(count, _stepCopy);
+        else for (int i = 0; i < count; i++) StepCopy(i);
     }
 
     /// <summary>Resets the copies whose <paramref name="reset"/> flag is set (without a seed: each continues its own
     /// generator), their first observations into <paramref name="observations"/>.</summary>
-    public void Reset(bool[] reset, GoalObservation[] observations) =>
-        ForEach(Math.Min(reset.Length, _copies.Length), i =>
-        {
-            if (reset[i]) observations[i] = _copies[i].Reset();
-        });
+    public void Reset(bool[] reset, GoalObservation[] observations)
+    {
+        _reset = reset;
+        _observations = observations;
+        int count = Math.Min(reset.Length, _copies.Length);
+        if (SteppedConcurrently && reset.Count(r => r) > 1) RunConcurrently(count, _resetCopy);
+        else for (int i = 0; i < count; i++) ResetCopy(i);
+    }
 
-    private void ForEach(int count, Action<int> work)
+    // The work of one copy, on the arrays of the current call: delegates made once, so a sequential step allocates nothing.
+    private float[]? _actions;
+    private StepResult[]? _results;
+    private bool[]? _reset;
+    private GoalObservation[]? _observations;
+    private readonly Action<int> _stepCopy, _resetCopy;
+
+    private void StepCopy(int i) => _results![i] = _copies[i].Step(_actions.AsSpan(i * ActionSize, ActionSize));
+
+    private void ResetCopy(int i)
+    {
+        if (_reset![i]) _observations![i] = _copies[i].Reset();
+    }
+
+    private void CheckCount(int count)
     {
         if (count < 1 || count > _copies.Length) throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [1, {_copies.Length}]");
-        if (!SteppedConcurrently || count == 1)
-        {
-            for (int i = 0; i < count; i++) work(i);
-            return;
-        }
+    }
+
+    private void RunConcurrently(int count, Action<int> work)
+    {
         Array.Clear(_failures);
         Parallel.For(0, count, i =>
         {

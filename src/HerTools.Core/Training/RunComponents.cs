@@ -111,7 +111,9 @@ internal sealed class RunComponents : IDisposable
     /// environment always has), the others seeds of their own derived from it.</summary>
     public static ulong EnvSeed(HerConfig config, int copy) => copy == 0 ? config.Seed : Rng.ForStream(config.Seed, $"env copy {copy}").NextUInt64();
 
-    /// <summary>The <c>n_envs</c> copies of a config's environment, built one after another.</summary>
+    /// <summary>The <c>n_envs</c> copies of a config's environment, built one after another. Each is an instance of its
+    /// own, so an environment that runs in a child process has one child per copy, stepped concurrently when its
+    /// instances say they are thread-safe (<see cref="IThreadSafeEnv"/>).</summary>
     public static IGoalEnv[] MakeCopies(HerConfig config)
     {
         var copies = new IGoalEnv[config.NEnvs];
