@@ -22,8 +22,8 @@ public static class ActSpeedBenchmark
         if (hidden < 1 || calls < 1) throw new ArgumentException("hidden and calls must be positive");
 
         var env = new PointGoalEnv();
-        var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true, Normalize = true };
-        using var her = new Her(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+        var options = new LearnerOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true, Normalize = true };
+        using var her = new GoalConditionedAgent(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
         var observation = env.Reset(1);
         var row = new float[her.Learner.InputSize];
         var action = new float[env.ActionSpace.Size];

@@ -11,7 +11,7 @@ internal sealed class BenchRun : IDisposable
     public string Directory { get; }
     public TrainingResult Result { get; }
 
-    public static BenchRun Train(HerConfig config, IProgress<TrainingProgress>? progress = null)
+    public static BenchRun Train(RunConfig config, IProgress<TrainingProgress>? progress = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), $"hertools-bench-{Guid.NewGuid():N}");
         return new BenchRun(directory, HerTrainer.TrainHer(config, directory, progress));

@@ -24,8 +24,8 @@ public static class EvalSpeedBenchmark
         if (episodes < 1 || hidden < 1 || repeats < 1) throw new ArgumentException("episodes, hidden and repeats must be positive");
 
         var env = new PointGoalEnv();
-        var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true };
-        using var her = new Her(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
+        var options = new LearnerOptions { HiddenSizes = [hidden, hidden], Threads = 1, Seed = 3, RelativeGoals = true };
+        using var her = new GoalConditionedAgent(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace);
         var torch = new TorchSharpActing(her, relativeGoals: true);
         var envs = Enumerable.Range(0, Math.Min(episodes, Evaluator.MaxParallelEpisodes)).Select(_ => (IGoalEnv)new PointGoalEnv()).ToArray();
 
@@ -61,7 +61,7 @@ public static class EvalSpeedBenchmark
     }
 
     /// <summary>Acting as evaluation did before the managed pass: the input row through <see cref="Ddpg.Act"/> (TorchSharp), one row a call.</summary>
-    private sealed class TorchSharpActing(Her her, bool relativeGoals) : IGoalPolicy
+    private sealed class TorchSharpActing(GoalConditionedAgent her, bool relativeGoals) : IGoalPolicy
     {
         private readonly float[] _row = new float[her.Learner.InputSize];
 

@@ -55,7 +55,7 @@ public static class Push2DBenchmark
         return 0;
     }
 
-    private static HerConfig Load(string preset, string[] overrides, int seed, int evalEvery, string? algo)
+    private static RunConfig Load(string preset, string[] overrides, int seed, int evalEvery, string? algo)
     {
         List<string> set = [.. overrides, $"seed={seed}", "checkpoint.keep_best=false"];
         if (evalEvery > 0) set.AddRange([$"eval.eval_freq={evalEvery}", $"log.log_interval={evalEvery}"]);

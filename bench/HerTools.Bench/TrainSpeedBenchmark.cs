@@ -52,7 +52,7 @@ public static class TrainSpeedBenchmark
         var env = new PointGoalEnv();
         int observationSize = env.ObservationSpace.Observation.Size, goalSize = env.ObservationSpace.DesiredGoal.Size;
         int actionSize = env.ActionSpace.Size;
-        var options = new DdpgOptions { HiddenSizes = [hidden, hidden], Threads = threads, Seed = 1 };
+        var options = new LearnerOptions { HiddenSizes = [hidden, hidden], Threads = threads, Seed = 1 };
         torch.set_num_threads(threads);
         double updateSeconds = UpdateSeconds(options, observationSize, goalSize, actionSize, env.ActionSpace, batchSize, steps);
         double flopsPerSecond = MatmulFlopsPerSecond();
@@ -140,7 +140,7 @@ public static class TrainSpeedBenchmark
 
     /// <summary>Seconds of one <see cref="Ddpg.Update"/> + <see cref="Ddpg.UpdateTargets"/> on a random batch, after a warm-up, averaged over <paramref
     /// name="timed"/>.</summary>
-    private static double UpdateSeconds(DdpgOptions options, int observationSize, int goalSize, int actionSize, Box actionSpace, int batchSize, int timed)
+    private static double UpdateSeconds(LearnerOptions options, int observationSize, int goalSize, int actionSize, Box actionSpace, int batchSize, int timed)
     {
         using var ddpg = new Ddpg(options, observationSize, goalSize, actionSize, actionSpace.Low, actionSpace.High);
         var batch = new ReplayBatch(batchSize, observationSize, goalSize, actionSize) { Count = batchSize };

@@ -16,7 +16,7 @@
         Parameters  = @{
             Preset          = 'The name of a shipped preset: point_goal (PointGoal-v0, the reference) or bitflip (BitFlip-v0 with 10 bits). Get-HerPreset lists them with their YAML. Tab completes the names.'
             ConfigPath      = 'A YAML run config. Keys absent from the file keep their defaults; unknown keys are refused with the file and line.'
-            Config          = 'A resolved config object (HerTools.Core.Config.HerConfig), for instance the Config property of a previous run. The overrides apply to a copy: the object piped in never changes.'
+            Config          = 'A resolved config object (HerTools.Core.Config.RunConfig), for instance the Config property of a previous run. The overrides apply to a copy: the object piped in never changes.'
             Set             = 'Overrides applied after the config is read, as a hashtable of dotted keys: @{ ''ddpg.batch_size'' = 128; ''her.n_sampled_goal'' = 8 }. Arrays become YAML lists (@(64, 64)); strings are read as YAML. -Seed, -TotalTimesteps and -Threads are applied after -Set.'
             OutputDirectory = 'The run folder to train into; created if needed. It must not already hold a run unless you resume. Default: runs/NAME-seedN-yyyyMMdd-HHmmss under the current location, or the checkpoint''s own run folder with -ResumeFrom.'
             Seed            = 'The seed of every generator of the run (environment, exploration noise, replay sampling, network initialisation). The same seed and config give the same progress.csv and eval.csv, wall-clock columns aside.'
@@ -28,7 +28,7 @@
             Confirm         = 'Asks before training starts.'
         }
         Inputs      = @(
-            @{ Type = 'HerTools.Core.Config.HerConfig'; Description = 'A config to train, bound to -Config.' }
+            @{ Type = 'HerTools.Core.Config.RunConfig'; Description = 'A config to train, bound to -Config.' }
             @{ Type = 'HerTools.Core.Checkpoints.CheckpointInfo'; Description = 'A checkpoint to resume from, bound to -ResumeFrom through its Path property.' }
         )
         Outputs     = @(

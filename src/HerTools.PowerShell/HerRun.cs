@@ -9,7 +9,7 @@ public sealed class HerRun
 {
     public string RunDirectory { get; init; } = "";
     public string RunId { get; init; } = "";
-    public HerConfig Config { get; init; } = new();
+    public RunConfig Config { get; init; } = new();
     public TrainingStatus Status { get; init; }
     public long Timesteps { get; init; }
     public long Episodes { get; init; }

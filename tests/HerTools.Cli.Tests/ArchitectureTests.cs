@@ -44,7 +44,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_engine_namespaces_use_only_what_the_arrows_allow()
     {
-        Assert.Empty(LayerViolations(Types.InAssembly(typeof(HerConfig).Assembly), CoreRoot));
+        Assert.Empty(LayerViolations(Types.InAssembly(typeof(RunConfig).Assembly), CoreRoot));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ArchitectureTests
         return violating;
     }
 
-    private static string[] FrontEndForbidden() => typeof(HerConfig).Assembly.GetExportedTypes()
+    private static string[] FrontEndForbidden() => typeof(RunConfig).Assembly.GetExportedTypes()
         .Where(t => t.Namespace is "HerTools.Core.Checkpoints" or "HerTools.Core.Metrics" && !t.IsNested && !FrontEndMayUse.Contains(t.Name))
         .Select(t => t.FullName!).Order().ToArray();
 

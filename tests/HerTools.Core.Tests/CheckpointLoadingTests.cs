@@ -28,7 +28,7 @@ public sealed class CheckpointLoadingTests : IDisposable
     }
 
     // Checkpoints at steps 60, 120 and 130: 130 is 10 steps into an episode of 20, 120 at an episode's start.
-    private static HerConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
+    private static RunConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
     [
         "threads=1", "seed=5", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=20", "ddpg.hidden_sizes=[8]",
         "ddpg.batch_size=8", "ddpg.learning_starts=40", "eval.n_eval_episodes=1", "checkpoint.checkpoint_freq=60",

@@ -16,7 +16,7 @@ public class ConfigLoaderTests
     {
         var config = ConfigLoader.LoadYaml("ddpg:\n  batch_size: 64\n", "t.yaml");
         Assert.Equal(64, config.Ddpg.BatchSize);
-        Assert.Equal(new HerConfig().Ddpg.Gamma, config.Ddpg.Gamma);
+        Assert.Equal(new RunConfig().Ddpg.Gamma, config.Ddpg.Gamma);
         Assert.Equal("PointGoal-v0", config.Env.Id);
     }
 

@@ -17,7 +17,7 @@ public class EnvPluginTrainingTests : IDisposable
     }
 
     // 25-step episodes: step 600 is mid-episode (600 = 24 * 25), 610 is 10 steps into one.
-    private HerConfig Config(string envId, long totalTimesteps, string? plugin = null) => ConfigLoader.LoadYaml(
+    private RunConfig Config(string envId, long totalTimesteps, string? plugin = null) => ConfigLoader.LoadYaml(
         $"env:\n  assembly: {plugin ?? TestPlugin.Path}\n  id: {envId}\n", Path.Combine(_root, "inline.yaml"),
         [
             "threads=1", "seed=5", $"total_timesteps={totalTimesteps}", "ddpg.learning_starts=200", "ddpg.batch_size=64",

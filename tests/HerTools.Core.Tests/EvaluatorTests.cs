@@ -59,7 +59,7 @@ public class EvaluatorTests : IDisposable
     [Fact]
     public void A_batched_evaluation_needs_an_environment_and_an_episode()
     {
-        using var her = new Her(new DdpgOptions { HiddenSizes = [8], Threads = 1 }, 2, 2, new Box([-1f, -1f], [1f, 1f]));
+        using var her = new GoalConditionedAgent(new LearnerOptions { HiddenSizes = [8], Threads = 1 }, 2, 2, new Box([-1f, -1f], [1f, 1f]));
         Assert.Throws<ArgumentException>(() => Evaluator.EvaluateBatched(her, [], 5, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.EvaluateBatched(her, PointGoals(2), 0, 0));
     }

@@ -19,7 +19,7 @@ public class HerTrainerTests : IDisposable
     private string RunDir(string name) => Path.Combine(_root, name);
 
     /// <summary>A small PointGoal run that still learns: the preset with a short budget and a short eval.</summary>
-    private static HerConfig SmallPointGoal(params string[] overrides) =>
+    private static RunConfig SmallPointGoal(params string[] overrides) =>
         ConfigLoader.LoadPreset("point_goal", ["threads=1", "eval.n_eval_episodes=20", .. overrides]);
 
     [Fact]

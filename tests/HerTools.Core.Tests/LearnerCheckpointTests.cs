@@ -23,7 +23,7 @@ public sealed class LearnerCheckpointTests : IDisposable
     }
 
     // Checkpoints at 60, 120 and 130; the log interval is longer than the run, so the interval's sums hold every update.
-    private static HerConfig Config(string preset, long totalTimesteps) => ConfigLoader.LoadPreset(preset,
+    private static RunConfig Config(string preset, long totalTimesteps) => ConfigLoader.LoadPreset(preset,
     [
         "threads=1", "seed=5", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=20", "ddpg.hidden_sizes=[8]",
         "ddpg.batch_size=8", "ddpg.learning_starts=40", "eval.n_eval_episodes=1", "checkpoint.checkpoint_freq=60",

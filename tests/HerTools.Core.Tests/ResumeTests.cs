@@ -15,7 +15,7 @@ public class ResumeTests : IDisposable
     }
 
     // 30-step episodes put step 2000 in the middle of an episode (2000 = 66 * 30 + 20).
-    private static HerConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
+    private static RunConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
     [
         "threads=1", "seed=7", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=30",
         "log.log_interval=500", "eval.eval_freq=1000", "eval.n_eval_episodes=10", "checkpoint.keep_last=10",
@@ -55,7 +55,7 @@ public class ResumeTests : IDisposable
         // 30-step episodes put step 500 mid-episode (with two copies, each copy's step 250); SAC's tuned entropy
         // coefficient, its Adam state and both of its generators (its exploration draws taken copy by copy), and TD3's
         // smoothing noise and delay position all have to come back for the files to match.
-        HerConfig Push(long total) => ConfigLoader.LoadPreset("point_goal",
+        RunConfig Push(long total) => ConfigLoader.LoadPreset("point_goal",
         [
             "threads=1", "seed=5", $"total_timesteps={total}", $"algo={algo}", "env.id=Push2D-v0", "env.max_episode_steps=30", $"n_envs={copies}",
             "ddpg.action_l2=0", "ddpg.learning_starts=200", "ddpg.hidden_sizes=[32, 32]", "ddpg.batch_size=64",

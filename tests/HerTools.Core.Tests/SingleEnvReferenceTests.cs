@@ -42,7 +42,7 @@ public class SingleEnvReferenceTests : IDisposable
             "eval.eval_freq=0", "eval.n_eval_episodes=10", "checkpoint.keep_best=false",
         ]));
 
-    private void AssertMatchesReference(string name, HerConfig config)
+    private void AssertMatchesReference(string name, RunConfig config)
     {
         string run = Path.Combine(_root, name);
         var result = HerTrainer.TrainHer(config, run);

@@ -21,7 +21,7 @@ public class VecTrainingTests : IDisposable
     private string RunDir(string name) => Path.Combine(_root, name);
 
     /// <summary>Small networks and short evaluations: fast runs whose counting is what is checked.</summary>
-    private static HerConfig Small(params string[] overrides) => ConfigLoader.LoadPreset("point_goal",
+    private static RunConfig Small(params string[] overrides) => ConfigLoader.LoadPreset("point_goal",
     [
         "threads=1", "seed=3", "ddpg.hidden_sizes=[16]", "ddpg.batch_size=16", "ddpg.learning_starts=40", "eval.n_eval_episodes=2",
         "checkpoint.keep_best=false", .. overrides,
@@ -33,7 +33,7 @@ public class VecTrainingTests : IDisposable
     private static byte[] FileOf(string checkpoint, string name) => File.ReadAllBytes(Path.Combine(checkpoint, name));
 
     // 30-step episodes: when the run stops, every copy is in the middle of an episode.
-    private static HerConfig ResumeConfig(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
+    private static RunConfig ResumeConfig(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
     [
         "threads=1", "seed=7", "n_envs=4", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=30", "ddpg.hidden_sizes=[32, 32]",
         "ddpg.action_noise=ornstein_uhlenbeck", "ddpg.gradient_steps=-1", "ddpg.train_freq=2", "log.log_interval=200",

@@ -100,7 +100,7 @@ Describe 'Start-HerTraining' {
     }
 
     Context 'with a config from the pipeline, a YAML file, or relative paths' {
-        It 'trains a HerConfig piped in, without changing it' {
+        It 'trains a RunConfig piped in, without changing it' {
             $config = (New-ShortRun -OutputDirectory (Join-Path $TestDrive 'source') -Seed 1).Config
             $run = $config | Start-HerTraining -Set @{ total_timesteps = 250 } -OutputDirectory (Join-Path $TestDrive 'piped')
 

@@ -76,7 +76,7 @@ internal sealed class EnvsCheckCommand : Command
     /// <summary>The env.k=v overrides as options, converted as a config's env.k would be.</summary>
     private static Dictionary<string, object?> EnvOptions(string[] overrides)
     {
-        var config = new HerConfig();
+        var config = new RunConfig();
         foreach (string text in overrides)
         {
             if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal)

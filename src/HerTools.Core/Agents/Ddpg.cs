@@ -23,7 +23,7 @@ namespace HerTools.Core.Agents;
 /// set a different one, but a thread that never set one got the latest value set anywhere, and
 /// once the process's main thread reported the other thread's count. So runs in one process are
 /// isolated only if each re-applies its count on the thread it runs on: this learner does so
-/// (when <see cref="DdpgOptions.Threads"/> is positive) at the start of every <see cref="Act"/>,
+/// (when <see cref="LearnerOptions.Threads"/> is positive) at the start of every <see cref="Act"/>,
 /// <see cref="Update"/> and <see cref="UpdateTargets"/>, for one cheap native query when nothing changed.
 /// </para>
 /// <para>
@@ -60,7 +60,7 @@ public sealed class Ddpg : ILearner, IActingStateSource
     /// <param name="actionSize">Width of an action.</param>
     /// <param name="actionLow">Lower action bounds, finite.</param>
     /// <param name="actionHigh">Upper action bounds, finite and above the lower ones.</param>
-    public Ddpg(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
+    public Ddpg(LearnerOptions options, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
     {
         options.Validate();
         _inputs = new LearnerInputs(options, observationSize, goalSize, actionSize, actionLow, actionHigh);
@@ -95,18 +95,18 @@ public sealed class Ddpg : ILearner, IActingStateSource
     /// <summary>The learner's name in configs and logs.</summary>
     public const string LearnerName = "ddpg";
     public string Name => LearnerName;
-    public DdpgOptions Options { get; }
+    public LearnerOptions Options { get; }
     public int ObservationSize { get; }
     public int GoalSize { get; }
     public int ActionSize { get; }
-    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="Her"/> builds the
+    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="GoalConditionedAgent"/> builds the
     /// rows).</summary>
     public int InputSize => ObservationSize + GoalSize;
 
-    /// <summary>Statistics of the observation part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
+    /// <summary>Statistics of the observation part of input rows (used only when <see cref="LearnerOptions.Normalize"/> is on).</summary>
     public Normalizer ObservationNormalizer => _inputs.ObservationNormalizer;
 
-    /// <summary>Statistics of the desired-goal part of input rows (used only when <see cref="DdpgOptions.Normalize"/> is on).</summary>
+    /// <summary>Statistics of the desired-goal part of input rows (used only when <see cref="LearnerOptions.Normalize"/> is on).</summary>
     public Normalizer GoalNormalizer => _inputs.GoalNormalizer;
 
     /// <summary>Gradient updates done so far (saved and loaded with the state).</summary>
@@ -123,7 +123,7 @@ public sealed class Ddpg : ILearner, IActingStateSource
     public Mlp CriticTarget => _criticTarget;
 
     /// <summary>
-    /// The deterministic action for one input row (<c>observation ++ goal</c> as <see cref="Her"/> builds it, raw: normalised
+    /// The deterministic action for one input row (<c>observation ++ goal</c> as <see cref="GoalConditionedAgent"/> builds it, raw: normalised
     /// here), written into <paramref name="action"/> within the action bounds. No gradient is recorded.
     /// </summary>
     public void Act(ReadOnlySpan<float> input, Span<float> action)
@@ -265,7 +265,7 @@ public sealed class Ddpg : ILearner, IActingStateSource
     /// The actor as it acts now, with no learning state: its weights, the normalisers' current statistics and the
     /// action scaling, copied into a new <see cref="PolicyModel"/> that <see cref="GoalPolicy"/> computes without TorchSharp.
     /// </summary>
-    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="Her"/> builds the rows).</param>
+    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="GoalConditionedAgent"/> builds the rows).</param>
     /// <param name="algorithm">Recorded in the model, for its reader.</param>
     /// <param name="environmentId">Recorded in the model, for its reader.</param>
     public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)

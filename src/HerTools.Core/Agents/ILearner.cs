@@ -4,7 +4,7 @@ using HerTools.Policy;
 namespace HerTools.Core.Agents;
 
 /// <summary>
-/// An off-policy actor-critic over network input rows (<c>observation ++ goal</c>, built by <see cref="Her"/>):
+/// An off-policy actor-critic over network input rows (<c>observation ++ goal</c>, built by <see cref="GoalConditionedAgent"/>):
 /// <see cref="Ddpg"/>, <see cref="Td3"/> or <see cref="Sac"/>. The trainer drives every one the same way: act,
 /// update on sampled batches, move the targets on its schedule, save and load for an exact resume.
 /// </summary>
@@ -50,7 +50,7 @@ public interface ILearner : IDisposable
     /// actor's weights (SAC's mean half: its log-std outputs only serve sampling), the normalisers' statistics and the
     /// action scaling, so the model's action is <see cref="Act"/>'s.
     /// </summary>
-    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="Her"/> builds the rows).</param>
+    /// <param name="relativeGoals">Whether input rows carry desired minus achieved goal (<see cref="GoalConditionedAgent"/> builds the rows).</param>
     /// <param name="algorithm">Recorded in the model, for its reader.</param>
     /// <param name="environmentId">Recorded in the model, for its reader.</param>
     PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId);

@@ -31,7 +31,7 @@ internal sealed class LearnerInputs : IDisposable
     /// <param name="actionHigh">Upper action bounds, finite and above the lower ones.</param>
     /// <param name="noiseWidth">Standard-normal draws a learner needs per batch row (TD3's target smoothing, SAC's
     /// reparameterisation); they are staged with the batch. 0 for none.</param>
-    public LearnerInputs(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh, int noiseWidth = 0)
+    public LearnerInputs(LearnerOptions options, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh, int noiseWidth = 0)
     {
         if (observationSize < 1) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "must be positive");
         if (goalSize < 1) throw new ArgumentOutOfRangeException(nameof(goalSize), goalSize, "must be positive");

@@ -47,7 +47,7 @@ public sealed class Sac : ILearner, IActingStateSource
     private int _threads;
     private bool _disposed;
 
-    public Sac(DdpgOptions options, SacOptions sac, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
+    public Sac(LearnerOptions options, SacOptions sac, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
     {
         options.Validate();
         sac.Validate();
@@ -93,7 +93,7 @@ public sealed class Sac : ILearner, IActingStateSource
     /// <summary>The learner's name in configs and logs.</summary>
     public const string LearnerName = "sac";
     public string Name => LearnerName;
-    public DdpgOptions Options { get; }
+    public LearnerOptions Options { get; }
     public SacOptions SacOptions { get; }
     public int ObservationSize { get; }
     public int GoalSize { get; }

@@ -1,7 +1,7 @@
 namespace HerTools.Core.Agents;
 
 /// <summary>
-/// What <see cref="Sac"/> adds to the shared actor-critic settings (<see cref="DdpgOptions"/>), with Stable-Baselines3's
+/// What <see cref="Sac"/> adds to the shared actor-critic settings (<see cref="LearnerOptions"/>), with Stable-Baselines3's
 /// meanings: <c>ent_coef</c> (<c>auto</c>: tuned, starting at 1; <c>auto_0.1</c>: tuned, starting at 0.1; a number: fixed)
 /// and <c>target_entropy</c> (<c>auto</c>: -dim(action)); the config's <c>sac:</c> section reads those forms.
 /// </summary>

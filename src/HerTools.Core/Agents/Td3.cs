@@ -37,7 +37,7 @@ public sealed class Td3 : ILearner, IActingStateSource
     private bool _targetsDue;
     private bool _disposed;
 
-    public Td3(DdpgOptions options, Td3Options td3, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
+    public Td3(LearnerOptions options, Td3Options td3, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
     {
         options.Validate();
         td3.Validate();
@@ -80,7 +80,7 @@ public sealed class Td3 : ILearner, IActingStateSource
     /// <summary>The learner's name in configs and logs.</summary>
     public const string LearnerName = "td3";
     public string Name => LearnerName;
-    public DdpgOptions Options { get; }
+    public LearnerOptions Options { get; }
     public Td3Options Td3Options { get; }
     public int ObservationSize { get; }
     public int GoalSize { get; }

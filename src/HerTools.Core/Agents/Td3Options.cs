@@ -1,7 +1,7 @@
 namespace HerTools.Core.Agents;
 
 /// <summary>
-/// What <see cref="Td3"/> adds to the shared actor-critic settings (<see cref="DdpgOptions"/>), under Stable-Baselines3's
+/// What <see cref="Td3"/> adds to the shared actor-critic settings (<see cref="LearnerOptions"/>), under Stable-Baselines3's
 /// names and defaults: <c>policy_delay</c>, <c>target_policy_noise</c>, <c>target_noise_clip</c>. Noise is in the
 /// networks' unit action space [-1, 1], as SB3's is in its rescaled action space.
 /// </summary>

@@ -4,15 +4,15 @@ namespace HerTools.Core.Config;
 
 /// <summary>
 /// One documented config key: its dotted path, type, default and meaning, how to read and write it on a
-/// <see cref="HerConfig"/>, and the range it must fall in. <see cref="ConfigSchema"/> lists them all.
+/// <see cref="RunConfig"/>, and the range it must fall in. <see cref="ConfigSchema"/> lists them all.
 /// </summary>
 public sealed class ConfigKey
 {
-    private readonly Func<HerConfig, object?> _get;
-    private readonly Action<HerConfig, object?> _set;
+    private readonly Func<RunConfig, object?> _get;
+    private readonly Action<RunConfig, object?> _set;
     private readonly Func<object?, string?> _check;
 
-    internal ConfigKey(string path, ConfigValueKind kind, string description, Func<HerConfig, object?> get, Action<HerConfig, object?> set,
+    internal ConfigKey(string path, ConfigValueKind kind, string description, Func<RunConfig, object?> get, Action<RunConfig, object?> set,
         Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false, bool omitAtDefault = false)
     {
         Path = path; Kind = kind; Description = description; _get = get; _set = set;
@@ -28,8 +28,8 @@ public sealed class ConfigKey
     /// existed keep their text and hash.</summary>
     public bool OmitAtDefault { get; }
 
-    /// <summary>The default, read from a fresh <see cref="HerConfig"/> so the schema and the class cannot disagree.</summary>
-    public object? Default => _get(new HerConfig());
+    /// <summary>The default, read from a fresh <see cref="RunConfig"/> so the schema and the class cannot disagree.</summary>
+    public object? Default => _get(new RunConfig());
 
     public string TypeName => Kind switch
     {
@@ -40,13 +40,13 @@ public sealed class ConfigKey
         _ => Kind.ToString().ToLowerInvariant() + (Nullable ? " or null" : ""),
     };
 
-    public object? Get(HerConfig config) => _get(config);
+    public object? Get(RunConfig config) => _get(config);
 
     /// <summary>Converts a YAML scalar (or list of scalars) to this key's type, checks its range, and stores it.
     /// Returns the problem in words, or null when the value was taken.
     /// A relative path of a <see cref="ConfigValueKind.PathList"/> key is made absolute against <paramref name="baseDirectory"/>:
     /// the folder of the file that names it (null: the current directory, for overrides).</summary>
-    internal string? TrySet(HerConfig config, string? scalar, IReadOnlyList<string>? list, string? baseDirectory = null)
+    internal string? TrySet(RunConfig config, string? scalar, IReadOnlyList<string>? list, string? baseDirectory = null)
     {
         if (!TryConvert(scalar, list, out object? value, out string? problem)) return problem;
         if (value is string[] paths && Kind == ConfigValueKind.PathList)

@@ -15,7 +15,7 @@ public static class ConfigLoader
     private const string PresetResourcePrefix = "HerTools.Presets.";
 
     /// <summary>Loads a YAML file, then applies the overrides in order.</summary>
-    public static HerConfig LoadFile(string path, IEnumerable<string>? overrides = null)
+    public static RunConfig LoadFile(string path, IEnumerable<string>? overrides = null)
     {
         if (!System.IO.File.Exists(path)) throw new ConfigException("config file not found", file: path);
         string text;
@@ -28,7 +28,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Loads a shipped preset (<c>point_goal</c>, <c>bitflip</c>), then applies the overrides.</summary>
-    public static HerConfig LoadPreset(string name, IEnumerable<string>? overrides = null)
+    public static RunConfig LoadPreset(string name, IEnumerable<string>? overrides = null)
     {
         var preset = Presets.Find(name) ?? throw new ConfigException(
             $"unknown preset '{name}'; shipped presets: {string.Join(", ", Presets.List().Select(p => p.Name))}", key: "preset");
@@ -36,9 +36,9 @@ public static class ConfigLoader
     }
 
     /// <summary>Parses YAML text; <paramref name="sourceName"/> is the file name errors cite.</summary>
-    public static HerConfig LoadYaml(string yaml, string sourceName, IEnumerable<string>? overrides = null)
+    public static RunConfig LoadYaml(string yaml, string sourceName, IEnumerable<string>? overrides = null)
     {
-        var config = new HerConfig();
+        var config = new RunConfig();
         var root = Parse(yaml, sourceName);
         if (root is not null) ApplyMapping(config, root, prefix: "", sourceName);
         foreach (string text in overrides ?? []) ApplyOverride(config, text);
@@ -47,7 +47,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Applies one <c>dotted.key=value</c> override; the value is read as YAML (<c>[64, 64]</c>, <c>true</c>, <c>0.5</c>).</summary>
-    public static void ApplyOverride(HerConfig config, string text)
+    public static void ApplyOverride(RunConfig config, string text)
     {
         int eq = text.IndexOf('=');
         if (eq <= 0) throw new ConfigException("expected 'dotted.key=value'", overrideText: text);
@@ -101,7 +101,7 @@ public static class ConfigLoader
         var other => throw new ConfigException("the top level must be a mapping of keys", file: sourceName, line: (int)other.Start.Line),
     };
 
-    private static void ApplyMapping(HerConfig config, YamlMappingNode map, string prefix, string sourceName)
+    private static void ApplyMapping(RunConfig config, YamlMappingNode map, string prefix, string sourceName)
     {
         foreach (var (keyNode, valueNode) in map.Children)
         {
@@ -118,7 +118,7 @@ public static class ConfigLoader
         }
     }
 
-    private static void SetValue(HerConfig config, string path, YamlNode valueNode, (string File, int Line)? source, string? overrideText)
+    private static void SetValue(RunConfig config, string path, YamlNode valueNode, (string File, int Line)? source, string? overrideText)
     {
         ConfigException Error(string problem) => new(problem, key: path, file: source?.File, line: source?.Line, overrideText: overrideText);
 

@@ -170,7 +170,7 @@ public static class ConfigSchema
     public static IReadOnlySet<string> Sections { get; } = Keys.Where(k => k.Path.Contains('.'))
         .Select(k => k.Path[..k.Path.IndexOf('.')]).ToHashSet(StringComparer.Ordinal);
 
-    internal static string ToYaml(HerConfig config, bool includeIdentity = true)
+    internal static string ToYaml(RunConfig config, bool includeIdentity = true)
     {
         var sb = new StringBuilder();
         string? section = null;
@@ -205,10 +205,10 @@ public static class ConfigSchema
     internal static bool IsLearnerSection(string? section) => section is "td3" or "sac";
 
     /// <summary>The learner of the config's algorithm; <c>ddpg</c> for a name not registered (validation reports it).</summary>
-    internal static string LearnerOf(HerConfig config) =>
+    internal static string LearnerOf(RunConfig config) =>
         AlgorithmRegistry.IsRegistered(config.Algo) ? AlgorithmRegistry.Get(config.Algo).Learner : "ddpg";
 
-    internal static string Hash(HerConfig config)
+    internal static string Hash(RunConfig config)
     {
         byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(ToYaml(config, includeIdentity: false)));
         return Convert.ToHexStringLower(digest)[..12];
@@ -230,7 +230,7 @@ public static class ConfigSchema
     /// <summary>Most environment copies a run steps (<c>n_envs</c>).</summary>
     public const int MaxEnvs = 256;
 
-    private static ConfigKey Key(string path, ConfigValueKind kind, string description, Func<HerConfig, object?> get, Action<HerConfig, object?> set,
+    private static ConfigKey Key(string path, ConfigValueKind kind, string description, Func<RunConfig, object?> get, Action<RunConfig, object?> set,
         Func<object?, string?>? check = null, string[]? choices = null, bool nullable = false, bool omitAtDefault = false) =>
         new(path, kind, description, get, set, check, choices, nullable, omitAtDefault);
 

@@ -5,18 +5,18 @@ namespace HerTools.Core.Config;
 /// <summary>Checks that involve more than one key, or the environment registry, once a config is fully read.</summary>
 internal static class ConfigValidator
 {
-    internal static void RememberOrigin(HerConfig config, string path, (string File, int Line)? source, string? overrideText) =>
+    internal static void RememberOrigin(RunConfig config, string path, (string File, int Line)? source, string? overrideText) =>
         config.Origins[path] = new ConfigOrigin(source?.File, source?.Line, overrideText);
 
     /// <summary>A problem with <paramref name="key"/>, pointing where its value came from.</summary>
-    internal static ConfigException ErrorAt(HerConfig config, string key, string problem, string sourceName)
+    internal static ConfigException ErrorAt(RunConfig config, string key, string problem, string sourceName)
     {
         var origin = config.Origins.GetValueOrDefault(key, new ConfigOrigin(sourceName, null, null));
         return new ConfigException(problem, key: key, file: origin.File ?? sourceName, line: origin.Line, overrideText: origin.Override);
     }
 
     /// <summary>What only the environment itself can tell: a buffer must hold one whole episode of every copy.</summary>
-    internal static void CheckRunnable(HerConfig config, int maxEpisodeSteps, string sourceName)
+    internal static void CheckRunnable(RunConfig config, int maxEpisodeSteps, string sourceName)
     {
         if (config.NEnvs == 1 && config.Ddpg.BufferSize < maxEpisodeSteps)
             throw ErrorAt(config, "ddpg.buffer_size",
@@ -28,7 +28,7 @@ internal static class ConfigValidator
                 $"({(long)maxEpisodeSteps * config.NEnvs} transitions), got {config.Ddpg.BufferSize}", sourceName);
     }
 
-    internal static void Validate(HerConfig config, string sourceName)
+    internal static void Validate(RunConfig config, string sourceName)
     {
         ConfigException Error(string key, string problem)
         {

@@ -29,7 +29,7 @@ public sealed class ReplayBatch
     /// <summary>Rows actually filled by the last sample.</summary>
     public int Count { get; set; }
     /// <summary><c>observation ++ desired_goal</c> at t, <c>Count</c> rows of <see cref="InputSize"/>, as the buffer fills it
-    /// (with relative goals, <see cref="Agents.Her"/> turns the goal part into <c>goal - achieved goal</c> in place).</summary>
+    /// (with relative goals, <see cref="Agents.GoalConditionedAgent"/> turns the goal part into <c>goal - achieved goal</c> in place).</summary>
     public float[] Inputs { get; }
     /// <summary><c>observation ++ desired_goal</c> at t+1 (the same, possibly relabeled, goal).</summary>
     public float[] NextInputs { get; }

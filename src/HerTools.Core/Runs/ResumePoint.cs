@@ -41,7 +41,7 @@ public sealed record ResumePoint(CheckpointInfo? Checkpoint, string? RunDirector
     }
 
     /// <summary>The config the run was saved with (read without verifying the checkpoint: training verifies it when it loads it).</summary>
-    public HerConfig LoadSavedConfig() => ConfigLoader.LoadFile(SavedConfigPath);
+    public RunConfig LoadSavedConfig() => ConfigLoader.LoadFile(SavedConfigPath);
 
     /// <summary>"checkpoint PATH", or "run PATH (no checkpoint yet)".</summary>
     public string Describe() => Checkpoint is { } c ? $"checkpoint {c.Path}" : $"run {RunDirectory} (no checkpoint yet)";

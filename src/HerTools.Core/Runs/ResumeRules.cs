@@ -11,7 +11,7 @@ public static class ResumeRules
     /// <paramref name="requested"/> when one is given.
     /// </summary>
     /// <exception cref="ConfigException">The request differs in another key, or its budget is below <paramref name="step"/>.</exception>
-    public static HerConfig Merge(HerConfig saved, HerConfig? requested, long step, string savedFrom)
+    public static RunConfig Merge(RunConfig saved, RunConfig? requested, long step, string savedFrom)
     {
         var merged = saved.Clone();
         if (requested is not null)
@@ -31,7 +31,7 @@ public static class ResumeRules
 
     /// <summary>Refuses a budget below the step a run resumes from.</summary>
     /// <exception cref="ConfigException"><c>total_timesteps</c> is below <paramref name="step"/>.</exception>
-    public static void CheckBudget(HerConfig config, long step, string savedFrom)
+    public static void CheckBudget(RunConfig config, long step, string savedFrom)
     {
         // A smaller budget would end the run at once and write a checkpoint claiming a budget it had already passed.
         if (config.TotalTimesteps < step)

@@ -88,15 +88,15 @@ public sealed record SweepDefinition
 
     /// <summary>Loads the config of one run: the base with <see cref="RunOverrides"/> applied and validated.</summary>
     /// <exception cref="ConfigException">A value of the run is not valid for its key; names the override.</exception>
-    public HerConfig LoadRunConfig(SweepRun run) => LoadBase(RunOverrides(run));
+    public RunConfig LoadRunConfig(SweepRun run) => LoadBase(RunOverrides(run));
 
     /// <summary>Loads the config of one run trained to <paramref name="budget"/> (a search's rung): <see cref="RunOverrides"/>,
     /// then <c>total_timesteps</c>.</summary>
-    public HerConfig LoadRunConfig(SweepRun run, long budget) =>
+    public RunConfig LoadRunConfig(SweepRun run, long budget) =>
         LoadBase([.. RunOverrides(run), "total_timesteps=" + budget.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>The base config with the given overrides.</summary>
-    internal HerConfig LoadBase(IEnumerable<string> overrides) =>
+    internal RunConfig LoadBase(IEnumerable<string> overrides) =>
         Preset is not null ? ConfigLoader.LoadPreset(Preset, overrides) : ConfigLoader.LoadFile(ConfigPath!, overrides);
 
     /// <summary>

@@ -11,7 +11,7 @@ public static partial class SweepLoader
     {
         /// <summary>The <c>search:</c> section, checked against the base config: the rungs set every run's budget, and each
         /// must fall on an evaluation step, or a promoted run would log an evaluation the same run trained straight does not.</summary>
-        private SweepSearchOptions ReadSearch(KeyValuePair<YamlNode, YamlNode> entry, Dictionary<string, string> used, HerConfig baseConfig)
+        private SweepSearchOptions ReadSearch(KeyValuePair<YamlNode, YamlNode> entry, Dictionary<string, string> used, RunConfig baseConfig)
         {
             var e = Entries(Mapping(entry, "search"), "search.", SearchKeys);
             if (!e.TryGetValue("rungs", out var rungsEntry))

@@ -188,7 +188,7 @@ public static partial class SweepLoader
         }
 
         /// <summary>Loads the base with <c>set:</c> applied: a value the base refuses is the sweep file's error, at its line.</summary>
-        private HerConfig LoadBaseAndSet(string? preset, string? configPath, List<(SweepOverride Override, YamlNode KeyNode)> set)
+        private RunConfig LoadBaseAndSet(string? preset, string? configPath, List<(SweepOverride Override, YamlNode KeyNode)> set)
         {
             var overrides = new List<string> { "threads=1" };
             overrides.AddRange(set.Select(s => s.Override.Text));

@@ -16,7 +16,7 @@ internal static class EnvPluginRecord
     public const string FileName = "env_assemblies.sha256";
 
     /// <summary>The record of <paramref name="config"/>'s plug-ins, as loaded in this process; empty without plug-ins.</summary>
-    public static string Describe(HerConfig config)
+    public static string Describe(RunConfig config)
     {
         var text = new StringBuilder();
         foreach (string path in config.Env.Assemblies)
@@ -25,11 +25,11 @@ internal static class EnvPluginRecord
     }
 
     /// <summary>The record as comment lines for the head of the run folder's <c>config.yaml</c>.</summary>
-    public static string AsComments(HerConfig config) => string.Concat(
+    public static string AsComments(RunConfig config) => string.Concat(
         Describe(config).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => "# env.assembly sha256: " + line + "\n"));
 
     /// <summary>Writes <see cref="FileName"/> of a checkpoint.</summary>
-    public static void Write(Stream stream, HerConfig config)
+    public static void Write(Stream stream, RunConfig config)
     {
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
         writer.Write(Describe(config));

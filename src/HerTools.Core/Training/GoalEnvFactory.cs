@@ -10,14 +10,14 @@ internal static class GoalEnvFactory
     /// steps are round trips that run one after another anyway, so more children would only cost memory.</summary>
     public const int MaxProcessEvaluationCopies = 1;
 
-    public static IGoalEnv Make(HerConfig config) => IsProcess(config)
+    public static IGoalEnv Make(RunConfig config) => IsProcess(config)
         ? ProcessGoalEnv.Start(config.Env.Command, config.Env.Options, TimeSpan.FromSeconds(config.Env.ProcessTimeoutSeconds))
         : EnvRegistry.Make(config.Env.Id, config.Env.Options);
 
     /// <summary>How many environments an evaluation of <paramref name="episodes"/> episodes runs side by side: up to
     /// <see cref="Evaluator.MaxParallelEpisodes"/> in this process, <see cref="MaxProcessEvaluationCopies"/> of a process.</summary>
-    public static int EvaluationCopies(HerConfig config, int episodes) =>
+    public static int EvaluationCopies(RunConfig config, int episodes) =>
         Math.Max(1, Math.Min(episodes, IsProcess(config) ? MaxProcessEvaluationCopies : Evaluator.MaxParallelEpisodes));
 
-    private static bool IsProcess(HerConfig config) => config.Env.Id == ProcessGoalEnv.EnvId;
+    private static bool IsProcess(RunConfig config) => config.Env.Id == ProcessGoalEnv.EnvId;
 }

@@ -33,7 +33,7 @@ public static class HerTrainer
     /// used); if given it must equal the checkpoint's, but for <c>total_timesteps</c> and <c>threads</c>. An environment plug-in
     /// (<c>env.assembly</c>) that is not the file the checkpoint recorded stops a resume with <see cref="EnvPluginChangedException"/>
     /// unless <c>acceptChangedEnvPlugin</c> is true.</remarks>
-    public static TrainingResult TrainHer(HerConfig? config, string runDirectory, IProgress<TrainingProgress>? progress = null,
+    public static TrainingResult TrainHer(RunConfig? config, string runDirectory, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default, string? resumeFrom = null, bool acceptChangedEnvPlugin = false) =>
         Train(new TrainingRequest { Config = config, Output = runDirectory, Resume = resumeFrom, AcceptChangedEnvPlugin = acceptChangedEnvPlugin },
             progress, cancellationToken);

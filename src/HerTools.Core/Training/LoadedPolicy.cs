@@ -5,7 +5,7 @@ using HerTools.Core.Envs;
 namespace HerTools.Core.Training;
 
 /// <summary>A checkpoint's policy with an environment of its run, disposed together.</summary>
-internal sealed record LoadedPolicy(Her Policy, IGoalEnv Env, HerConfig Config) : IDisposable
+internal sealed record LoadedPolicy(GoalConditionedAgent Policy, IGoalEnv Env, RunConfig Config) : IDisposable
 {
     public void Dispose()
     {

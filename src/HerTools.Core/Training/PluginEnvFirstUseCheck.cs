@@ -21,7 +21,7 @@ internal static class PluginEnvFirstUseCheck
     /// <summary>Checks the environment of <paramref name="config"/> on a fresh instance, once per plug-in file and options.</summary>
     /// <returns>Warnings to show (empty for a built-in, an environment already checked, or one that passed).</returns>
     /// <exception cref="EnvCheckFailedException">A check training cannot do without failed.</exception>
-    public static IReadOnlyList<string> Run(HerConfig config)
+    public static IReadOnlyList<string> Run(RunConfig config)
     {
         var plugin = EnvPluginLoader.Loaded().FirstOrDefault(p => p.Environments.Any(e => e.Id == config.Env.Id));
         if (plugin is null) return [];

@@ -30,7 +30,7 @@ internal static class RunCheckpoint
         var config = ReadConfig(reader);
         config.Threads = threads;
         var env = MakeEnv(reader, config);
-        Agents.Her? agent = null;
+        Agents.GoalConditionedAgent? agent = null;
         try
         {
             // The run state first (it needs no networks), into throw-away parts: evaluation starts its own episodes.
@@ -66,7 +66,7 @@ internal static class RunCheckpoint
     /// </summary>
     /// <returns>Whether the buffer was restored (without it the run must begin a new episode).</returns>
     /// <exception cref="CheckpointException">A file disagrees with the config, the environment or another file.</exception>
-    public static bool Restore(CheckpointReader reader, HerConfig config, RunComponents parts, RunState state, IntervalStats interval)
+    public static bool Restore(CheckpointReader reader, RunConfig config, RunComponents parts, RunState state, IntervalStats interval)
     {
         Load(reader, AgentFile, parts.Agent.Load);
         Load(reader, StateFile, s => state.Read(s, config, interval, parts));
@@ -110,7 +110,7 @@ internal static class RunCheckpoint
     }
 
     /// <summary>The state's counters against the manifest and the learner: the files must describe the same moment.</summary>
-    private static void CheckState(CheckpointReader reader, RunState state, Her agent)
+    private static void CheckState(CheckpointReader reader, RunState state, GoalConditionedAgent agent)
     {
         var info = reader.Info;
         if (state.Timesteps != info.Step)
@@ -166,7 +166,7 @@ internal static class RunCheckpoint
     /// <summary>The config a checkpoint was written with.</summary>
     /// <exception cref="CheckpointException">Its <c>config.yaml</c> is not a valid config (what a config error would say, as
     /// a refusal of the checkpoint: the file is part of it).</exception>
-    public static HerConfig ReadConfig(CheckpointReader reader)
+    public static RunConfig ReadConfig(CheckpointReader reader)
     {
         try
         {
@@ -181,7 +181,7 @@ internal static class RunCheckpoint
     }
 
     /// <summary>The environment of the checkpoint's config; one it does not know or cannot build refuses the checkpoint.</summary>
-    private static IGoalEnv MakeEnv(CheckpointReader reader, HerConfig config)
+    private static IGoalEnv MakeEnv(CheckpointReader reader, RunConfig config)
     {
         try
         {
@@ -206,7 +206,7 @@ internal static class RunCheckpoint
     }
 
     /// <summary>The <c>n_envs</c> environment copies of the checkpoint's config (a state file holds each one's state).</summary>
-    private static IGoalEnv[] MakeCopies(CheckpointReader reader, HerConfig config)
+    private static IGoalEnv[] MakeCopies(CheckpointReader reader, RunConfig config)
     {
         var copies = new IGoalEnv[config.NEnvs];
         for (int i = 0; i < copies.Length; i++) copies[i] = MakeEnv(reader, config);
@@ -214,7 +214,7 @@ internal static class RunCheckpoint
     }
 
     /// <summary>The files of a checkpoint of a run; <paramref name="writeState"/> writes <c>state.bin</c>.</summary>
-    public static List<CheckpointFile> Files(HerConfig configWithRunId, RunComponents parts, Action<Stream> writeState, bool withBuffer)
+    public static List<CheckpointFile> Files(RunConfig configWithRunId, RunComponents parts, Action<Stream> writeState, bool withBuffer)
     {
         var files = new List<CheckpointFile>
         {

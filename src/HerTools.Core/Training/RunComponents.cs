@@ -15,7 +15,7 @@ namespace HerTools.Core.Training;
 /// </summary>
 internal sealed class RunComponents : IDisposable
 {
-    public RunComponents(HerConfig config)
+    public RunComponents(RunConfig config)
     {
         EnvCheckWarnings = PluginEnvFirstUseCheck.Run(config); // before anything is made: it may refuse the environment
         var copies = new List<IGoalEnv>();
@@ -67,7 +67,7 @@ internal sealed class RunComponents : IDisposable
     /// <summary>What the first-use check of a plug-in environment found but does not refuse, for the loop to report.</summary>
     public IReadOnlyList<string> EnvCheckWarnings { get; }
     public VecHerReplayBuffer Buffer { get; }
-    public Her Agent { get; }
+    public GoalConditionedAgent Agent { get; }
     /// <summary>The exploration noise of each copy, or null without noise.</summary>
     public IActionNoise[]? Noises { get; }
     /// <summary>Exploration draws: uniform actions before learning starts and for <c>random_eps</c>.</summary>
@@ -84,22 +84,22 @@ internal sealed class RunComponents : IDisposable
     public CsvHelper.Configuration.ClassMap<ProgressRow> ProgressColumns { get; }
 
     /// <summary>The agent a config describes for <paramref name="env"/>: what training builds and a checkpoint's policy loads into.</summary>
-    public static Her CreateAgent(HerConfig config, DdpgOptions options, IGoalEnv env) =>
+    public static GoalConditionedAgent CreateAgent(RunConfig config, LearnerOptions options, IGoalEnv env) =>
         new(options, env.ObservationSpace.Observation.Size, env.ObservationSpace.DesiredGoal.Size, env.ActionSpace,
             AlgorithmRegistry.Get(config.Algo).Learner, Td3Options(config), SacOptions(config));
 
-    private static Td3Options Td3Options(HerConfig c) => new()
+    private static Td3Options Td3Options(RunConfig c) => new()
     {
         PolicyDelay = c.Td3.PolicyDelay, TargetPolicyNoise = c.Td3.TargetPolicyNoise, TargetNoiseClip = c.Td3.TargetNoiseClip,
     };
 
-    private static SacOptions SacOptions(HerConfig c)
+    private static SacOptions SacOptions(RunConfig c)
     {
         var (tuned, entCoef) = SacConfig.ParseEntCoef(c.Sac.EntCoef);
         return new SacOptions { AutoEntropyCoef = tuned, EntCoef = entCoef, TargetEntropy = SacConfig.ParseTargetEntropy(c.Sac.TargetEntropy) };
     }
 
-    public static DdpgOptions AgentOptions(HerConfig c) => new()
+    public static LearnerOptions AgentOptions(RunConfig c) => new()
     {
         HiddenSizes = c.Ddpg.HiddenSizes, Activation = c.Ddpg.Activation,
         ActorLearningRate = c.Ddpg.ActorLr, CriticLearningRate = c.Ddpg.CriticLr, Tau = c.Ddpg.Tau, Gamma = c.Ddpg.Gamma,
@@ -109,12 +109,12 @@ internal sealed class RunComponents : IDisposable
 
     /// <summary>Seed of copy <paramref name="copy"/>'s first reset: copy 0 takes the run's seed (so one copy trains as a single
     /// environment always has), the others seeds of their own derived from it.</summary>
-    public static ulong EnvSeed(HerConfig config, int copy) => copy == 0 ? config.Seed : Rng.ForStream(config.Seed, $"env copy {copy}").NextUInt64();
+    public static ulong EnvSeed(RunConfig config, int copy) => copy == 0 ? config.Seed : Rng.ForStream(config.Seed, $"env copy {copy}").NextUInt64();
 
     /// <summary>The <c>n_envs</c> copies of a config's environment, built one after another. Each is an instance of its
     /// own, so an environment that runs in a child process has one child per copy, stepped concurrently when its
     /// instances say they are thread-safe (<see cref="IThreadSafeEnv"/>).</summary>
-    public static IGoalEnv[] MakeCopies(HerConfig config)
+    public static IGoalEnv[] MakeCopies(RunConfig config)
     {
         var copies = new IGoalEnv[config.NEnvs];
         for (int i = 0; i < copies.Length; i++) copies[i] = GoalEnvFactory.Make(config);
@@ -122,7 +122,7 @@ internal sealed class RunComponents : IDisposable
     }
 
     /// <summary>One noise process per copy, all drawing from <paramref name="rng"/>; null when the config has none.</summary>
-    public static IActionNoise[]? CreateNoises(HerConfig config, Box actionSpace, Rng rng)
+    public static IActionNoise[]? CreateNoises(RunConfig config, Box actionSpace, Rng rng)
     {
         if (CreateNoise(config.Ddpg, actionSpace, rng) is not { } first) return null;
         var noises = new IActionNoise[config.NEnvs];

@@ -18,11 +18,11 @@ internal static class RunResume
     /// <summary>The config a resume from <paramref name="reader"/> runs with: the checkpoint's, with the requested budget
     /// and thread count (<see cref="ResumeRules"/>). The budget is checked against the step only once the state has
     /// vouched for it (<see cref="CheckBudget"/>): a damaged manifest's step is then refused as the checkpoint's fault.</summary>
-    public static HerConfig ResumeConfig(CheckpointReader reader, HerConfig? requested) =>
+    public static RunConfig ResumeConfig(CheckpointReader reader, RunConfig? requested) =>
         ResumeRules.Merge(RunCheckpoint.ReadConfig(reader), requested, step: 0, $"checkpoint {reader.Info.Path}");
 
     /// <summary>Refuses a budget below the restored step, before anything in the run folder changes.</summary>
-    public static void CheckBudget(CheckpointReader reader, HerConfig config, long restoredStep) =>
+    public static void CheckBudget(CheckpointReader reader, RunConfig config, long restoredStep) =>
         ResumeRules.CheckBudget(config, restoredStep, $"checkpoint {reader.Info.Path}");
 
     public static bool IsSameFolder(string a, string b) => string.Equals(
@@ -60,7 +60,7 @@ internal static class RunResume
 
     /// <summary>The run folder's <c>config.yaml</c>: the config with its run id, headed by the id, the config hash and the
     /// plug-ins' SHA-256.</summary>
-    public static void WriteRunConfig(RunFolder folder, string runId, string configHash, HerConfig configWithRunId) =>
+    public static void WriteRunConfig(RunFolder folder, string runId, string configHash, RunConfig configWithRunId) =>
         folder.WriteConfig($"# run_id: {runId}\n# config_hash: {configHash}\n" + EnvPluginRecord.AsComments(configWithRunId) + configWithRunId.ToYaml());
 
     private static void CutLog<TRow>(CheckpointReader reader, string key, string path, Func<TRow, bool> keep,

@@ -75,7 +75,7 @@ internal sealed class RunState
 
     /// <summary>Restores what <see cref="Write"/> saved into this position and the run's parts.</summary>
     /// <exception cref="SavedStateException">A field disagrees with the config or the environment of the run (named).</exception>
-    public void Read(Stream stream, HerConfig config, IntervalStats interval, RunComponents parts) =>
+    public void Read(Stream stream, RunConfig config, IntervalStats interval, RunComponents parts) =>
         Read(stream, config, interval, Enumerable.Range(0, parts.Envs.Count).Select(i => parts.Envs[i]).ToList(),
             [parts.ActionRng, parts.NoiseRng, parts.SampleRng], parts.Noises);
 
@@ -87,7 +87,7 @@ internal sealed class RunState
     /// Version 1 (written before <c>n_envs</c>) is the layout of one copy.
     /// </summary>
     /// <exception cref="SavedStateException">A field disagrees with the config or the environment of the run (named).</exception>
-    public void Read(Stream stream, HerConfig config, IntervalStats interval, IReadOnlyList<IGoalEnv> envs, Rng[] generators,
+    public void Read(Stream stream, RunConfig config, IntervalStats interval, IReadOnlyList<IGoalEnv> envs, Rng[] generators,
         IReadOnlyList<IActionNoise>? noises)
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);

@@ -24,7 +24,7 @@ internal static class ThreadCountProbe
     /// <summary>The counts the probe tries on this machine: 1 up to its cores, at most <see cref="MaxThreads"/>.</summary>
     public static int[] Candidates => Enumerable.Range(1, Math.Max(1, Math.Min(Environment.ProcessorCount, MaxThreads))).ToArray();
 
-    public static ThreadChoice Choose(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] low, float[] high, int batchSize)
+    public static ThreadChoice Choose(LearnerOptions options, int observationSize, int goalSize, int actionSize, float[] low, float[] high, int batchSize)
     {
         var rates = new List<(int Threads, double UpdatesPerSecond)>();
         foreach (int threads in Candidates)
@@ -33,7 +33,7 @@ internal static class ThreadCountProbe
         return new ThreadChoice(best.Threads, rates);
     }
 
-    private static double UpdatesPerSecond(DdpgOptions options, int observationSize, int goalSize, int actionSize, float[] low, float[] high, int batchSize)
+    private static double UpdatesPerSecond(LearnerOptions options, int observationSize, int goalSize, int actionSize, float[] low, float[] high, int batchSize)
     {
         using var learner = new Ddpg(options, observationSize, goalSize, actionSize, low, high);
         var batch = new ReplayBatch(batchSize, observationSize, goalSize, actionSize) { Count = batchSize };

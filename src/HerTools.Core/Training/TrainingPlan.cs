@@ -17,7 +17,7 @@ namespace HerTools.Core.Training;
 /// <param name="Stem">For <see cref="RunFolderClaim.Default"/>: what the folder is named after.</param>
 /// <param name="Requested">When the request was made (the default folder's time stamp).</param>
 public sealed record TrainingPlan(
-    HerConfig Config,
+    RunConfig Config,
     string RunDirectory,
     RunFolderClaim Claim,
     CheckpointInfo? ResumeFrom,

@@ -20,7 +20,7 @@ public sealed record TrainingRequest
     /// <summary>A shipped preset's name.</summary>
     public string? Preset { get; init; }
     /// <summary>A resolved config (a previous run's); the overrides apply to a copy.</summary>
-    public HerConfig? Config { get; init; }
+    public RunConfig? Config { get; init; }
     /// <summary><c>dotted.key=value</c> overrides, in order.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
     /// <summary>The seed (applied after <see cref="Overrides"/>, so it wins).</summary>
@@ -59,7 +59,7 @@ public sealed record TrainingRequest
         if (resume is null && ContinueIfStarted && Output is not null && RunFolder.RunFilesIn(Full(Output)).Count > 0)
             resume = ResumePoint.Find(Output);
 
-        HerConfig? requested = sources > 0 ? LoadRequested(overrides) : null;
+        RunConfig? requested = sources > 0 ? LoadRequested(overrides) : null;
         if (requested is not null) CheckRunnable(requested);
         if (resume is not null)
         {
@@ -103,7 +103,7 @@ public sealed record TrainingRequest
 
     /// <summary>Refuses a config that would fail once the run is built (its folder then already made): the environment
     /// is made once, as training would, to read its episode length.</summary>
-    private void CheckRunnable(HerConfig config)
+    private void CheckRunnable(RunConfig config)
     {
         var env = GoalEnvFactory.Make(config);
         try { ConfigValidator.CheckRunnable(config, env.MaxEpisodeSteps, ConfigPath ?? (Preset is null ? "config object" : $"preset:{Preset}")); }
@@ -119,14 +119,14 @@ public sealed record TrainingRequest
         return overrides;
     }
 
-    private HerConfig LoadRequested(List<string> overrides)
+    private RunConfig LoadRequested(List<string> overrides)
     {
         if (ConfigPath is not null) return ConfigLoader.LoadFile(ConfigPath, overrides);
         if (Preset is not null) return ConfigLoader.LoadPreset(Preset, overrides);
         return WithOverrides(Config!, overrides, "config object");
     }
 
-    private static HerConfig WithOverrides(HerConfig config, List<string> overrides, string sourceName)
+    private static RunConfig WithOverrides(RunConfig config, List<string> overrides, string sourceName)
     {
         // A copy, so the object given never changes.
         var copy = config.Clone();
@@ -135,7 +135,7 @@ public sealed record TrainingRequest
         return copy;
     }
 
-    private string NameStem(HerConfig config) =>
+    private string NameStem(RunConfig config) =>
         Preset is not null ? Presets.Find(Preset)?.Name ?? Preset
         : ConfigPath is not null ? Path.GetFileNameWithoutExtension(ConfigPath)
         : config.Env.Id;

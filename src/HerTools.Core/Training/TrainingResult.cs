@@ -6,7 +6,7 @@ namespace HerTools.Core.Training;
 public sealed record TrainingResult(
     string RunDirectory,
     string RunId,
-    HerConfig Config,
+    RunConfig Config,
     TrainingStatus Status,
     long Timesteps,
     long Episodes,

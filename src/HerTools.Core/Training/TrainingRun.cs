@@ -16,7 +16,7 @@ namespace HerTools.Core.Training;
 /// </summary>
 internal sealed class TrainingRun : IDisposable
 {
-    private readonly HerConfig _config;
+    private readonly RunConfig _config;
     private readonly RunFolder _folder;
     private readonly string _runDirectory, _runId, _configHash;
     private readonly RunComponents _parts;
@@ -42,7 +42,7 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>Transitions before the step in progress: what the schedules compare with (<see cref="Reached"/>).</summary>
     private long _stepStart;
 
-    private TrainingRun(HerConfig config, RunFolder folder)
+    private TrainingRun(RunConfig config, RunFolder folder)
     {
         _config = config;
         _folder = folder;
@@ -59,7 +59,7 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Starts a new run in the claimed <paramref name="folder"/>, or resumes from a checkpoint.</summary>
-    public static TrainingResult Run(HerConfig? config, RunFolder folder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
+    public static TrainingResult Run(RunConfig? config, RunFolder folder, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken,
         string? resumeFrom, bool acceptChangedEnvPlugin = false)
     {
         using var run = Open(config, folder, resumeFrom, acceptChangedEnvPlugin);
@@ -69,7 +69,7 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>A run ready to step in a claimed folder (<see cref="RunFolder"/> decided it may be written): new, or
     /// restored from a checkpoint (then <paramref name="config"/> may be null). A plug-in that is not the file the
     /// checkpoint recorded stops it, unless <paramref name="acceptChangedEnvPlugin"/>.</summary>
-    internal static TrainingRun Open(HerConfig? config, RunFolder folder, string? resumeFrom, bool acceptChangedEnvPlugin = false)
+    internal static TrainingRun Open(RunConfig? config, RunFolder folder, string? resumeFrom, bool acceptChangedEnvPlugin = false)
     {
         string runDirectory = folder.Path;
         CheckpointReader? reader = null;
@@ -302,7 +302,7 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>
     /// One gradient step. The buffer samples a batch and relabels a share of its goals with achieved ones, the
     /// environment recomputing rewards and terminations (<see cref="Replay.HerReplayBuffer.Sample"/>); the agent makes
-    /// the goals relative if asked and feeds its normalisers with the relabeled goals (<see cref="Agents.Her.Update"/>);
+    /// the goals relative if asked and feeds its normalisers with the relabeled goals (<see cref="Agents.GoalConditionedAgent.Update"/>);
     /// the learner (DDPG, TD3 or SAC) computes the target, steps the critics, then the actor (<see cref="Agents.ILearner.Update"/>). The
     /// Polyak step of the targets follows on the schedule's terms (<see cref="Train"/>).
     /// </summary>
@@ -477,7 +477,7 @@ internal sealed class TrainingRun : IDisposable
         }
     }
 
-    private HerConfig WithRunId()
+    private RunConfig WithRunId()
     {
         var copy = _config.Clone();
         copy.RunId = _runId;

@@ -39,7 +39,7 @@ public sealed class StartHerTrainingCommand : HerCmdlet
     /// <summary>A resolved config, e.g. a previous run's <c>Config</c>; overrides apply to a copy.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ConfigSet)]
     [ValidateNotNull]
-    public HerConfig? Config { get; set; }
+    public RunConfig? Config { get; set; }
 
     /// <summary>Dotted-key overrides applied after the config is read: <c>@{ 'ddpg.batch_size' = 128 }</c>.</summary>
     [Parameter]

@@ -54,7 +54,7 @@ public sealed class TestHerEnvironmentCommand : HerCmdlet
         EnvCheckReport report;
         try
         {
-            var config = new HerConfig();
+            var config = new RunConfig();
             foreach (string text in Set is null ? [] : OverrideText.FromTable(Set))
             {
                 if (!text.StartsWith("env.", StringComparison.Ordinal) || text.StartsWith("env.id=", StringComparison.Ordinal)

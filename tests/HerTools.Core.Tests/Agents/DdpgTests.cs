@@ -10,9 +10,9 @@ public class DdpgTests
 {
     private const int Observation = 2, Goal = 1, Action = 1;
 
-    private static DdpgOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1 };
+    private static LearnerOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1 };
 
-    private static Ddpg Learner(DdpgOptions options, float low = -1f, float high = 1f) =>
+    private static Ddpg Learner(LearnerOptions options, float low = -1f, float high = 1f) =>
         new(options, Observation, Goal, Action, [low], [high]);
 
     // A PointGoal-shaped batch: inputs [x, v, g] in [-1, 1], actions in [-1, 1], rewards -1 or 0.

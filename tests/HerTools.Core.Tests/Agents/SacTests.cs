@@ -6,9 +6,9 @@ namespace HerTools.Core.Tests.Agents;
 
 public class SacTests
 {
-    private static DdpgOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1, Gamma = 0.9 };
+    private static LearnerOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1, Gamma = 0.9 };
 
-    private static Sac Learner(DdpgOptions options, SacOptions? sac = null) =>
+    private static Sac Learner(LearnerOptions options, SacOptions? sac = null) =>
         new(options, sac ?? new SacOptions(), Observation, Goal, ActionWidth, [-1f], [1f]);
 
     // log pi(a|s) of the tanh-squashed Gaussian, in double: the Gaussian log-density of u = mean + std * eps

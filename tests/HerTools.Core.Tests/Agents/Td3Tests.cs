@@ -6,9 +6,9 @@ namespace HerTools.Core.Tests.Agents;
 
 public class Td3Tests
 {
-    private static DdpgOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1, Gamma = 0.9, ClipReturn = false };
+    private static LearnerOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1, Gamma = 0.9, ClipReturn = false };
 
-    private static Td3 Learner(DdpgOptions options, Td3Options? td3 = null) =>
+    private static Td3 Learner(LearnerOptions options, Td3Options? td3 = null) =>
         new(options, td3 ?? new Td3Options(), Observation, Goal, ActionWidth, [-1f], [1f]);
 
     [Fact]

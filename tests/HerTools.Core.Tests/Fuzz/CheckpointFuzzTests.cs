@@ -40,7 +40,7 @@ public sealed class CheckpointFuzzTests(CheckpointFuzzTests.Pristine pristine, I
 
         // 20-step episodes: step 250 is 10 steps into one. A 100-transition buffer has wrapped around by then. Networks,
         // batch and evaluation as small as they go, so a load and a few steps cost milliseconds.
-        public static HerConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
+        public static RunConfig Config(long totalTimesteps) => ConfigLoader.LoadPreset("point_goal",
         [
             "threads=1", "seed=11", $"total_timesteps={totalTimesteps}", "env.max_episode_steps=20",
             "ddpg.hidden_sizes=[8]", "ddpg.batch_size=8", "ddpg.buffer_size=100", "ddpg.learning_starts=40",

@@ -37,7 +37,7 @@ public class PolicyExportTests : IDisposable
         }
     }
 
-    // What the checkpoint's learner does, through TorchSharp: the row as Her builds it, then the learner's Act (SAC's: tanh of its mean).
+    // What the checkpoint's learner does, through TorchSharp: the row as GoalConditionedAgent builds it, then the learner's Act (SAC's: tanh of its mean).
     private static float[] TorchActions(ILearner learner, bool relativeGoals, Observations x)
     {
         int o = learner.ObservationSize, g = learner.GoalSize, a = learner.ActionSize;
@@ -121,8 +121,8 @@ public class PolicyExportTests : IDisposable
     public void Every_activation_and_input_layout_exports_within_1e_5(string activation, bool relativeGoals, bool normalize, string learner)
     {
         var bounds = new Box([-2f, 0f, -1f], [2f, 3f, 1f]);
-        using var her = new Her(
-            new DdpgOptions { HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
+        using var her = new GoalConditionedAgent(
+            new LearnerOptions { HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
             observationSize: 5, goalSize: 3, bounds, learner);
         var rng = new Rng(5);
         var batch = new ReplayBatch(64, 5, 3, 3) { Count = 64 };
@@ -142,10 +142,10 @@ public class PolicyExportTests : IDisposable
         GoalPolicy.Load(htp).Act(x.Count, x.Observation, x.Achieved, x.Desired, managed);
         AssertClose(expected, managed, $"GoalPolicy ({learner}, {activation})");
         AssertClose(expected, OnnxActions(onnx, 5, 3, 3, x), $"ONNX Runtime ({learner}, {activation})");
-        // Acting through Her (the managed copy the trainer acts with) gives the same actions as the export.
+        // Acting through GoalConditionedAgent (the managed copy the trainer acts with) gives the same actions as the export.
         var acted = new float[3];
         her.Act(new GoalObservation(x.Observation[..5], x.Achieved[..3], x.Desired[..3]), acted);
-        AssertClose(managed[..3], acted, $"Her.Act ({learner}, {activation})");
+        AssertClose(managed[..3], acted, $"GoalConditionedAgent.Act ({learner}, {activation})");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace HerTools.Core.Agents;
 /// Adam at 1e-3, tau 0.05, gamma 0.98 (the HER paper's values), with the paper's three additions
 /// (<see cref="ActionL2"/> 1.0, <see cref="ClipReturn"/>, <see cref="Normalize"/>) off until asked for.
 /// </summary>
-public sealed record DdpgOptions
+public sealed record LearnerOptions
 {
     /// <summary>Widths of the hidden layers, the same for actor and critic.</summary>
     public int[] HiddenSizes { get; init; } = [256, 256];
@@ -39,7 +39,7 @@ public sealed record DdpgOptions
 
     /// <summary>
     /// Feed the networks <c>desired_goal - achieved_goal</c> in place of the desired goal (baselines' HER
-    /// <c>relative_goals</c>). Applied by <see cref="Her"/>, which builds the input rows from dict observations;
+    /// <c>relative_goals</c>). Applied by <see cref="GoalConditionedAgent"/>, which builds the input rows from dict observations;
     /// <see cref="Ddpg"/> itself only ever sees rows.
     /// </summary>
     public bool RelativeGoals { get; init; }

@@ -6,28 +6,28 @@ using HerTools.Core.Replay;
 namespace HerTools.Core.Tests.Agents;
 
 /// <summary>
-/// How <see cref="Her"/> turns dict observations into network input rows: <c>observation ++ desired_goal</c>, or with
+/// How <see cref="GoalConditionedAgent"/> turns dict observations into network input rows: <c>observation ++ desired_goal</c>, or with
 /// relative goals <c>observation ++ (desired_goal - achieved_goal)</c>, the same way when acting and when learning.
 /// </summary>
-public class HerTests
+public class GoalConditionedAgentTests
 {
     private const int Observation = 3, Goal = 2, Action = 2;
     private static readonly Box Actions = new([-1f, -1f], [1f, 1f]);
 
-    private static Her NewHer(bool relativeGoals, bool normalize = false) => new(
-        new DdpgOptions { HiddenSizes = [16, 16], Seed = 5, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
+    private static GoalConditionedAgent NewHer(bool relativeGoals, bool normalize = false) => new(
+        new LearnerOptions { HiddenSizes = [16, 16], Seed = 5, Threads = 1, RelativeGoals = relativeGoals, Normalize = normalize },
         Observation, Goal, Actions);
 
     private static readonly GoalObservation Sample = new([0.5f, -0.25f, 2f], [0.75f, -1f], [1.5f, 0.5f]);
 
-    private static float[] Act(Her her, GoalObservation observation)
+    private static float[] Act(GoalConditionedAgent her, GoalObservation observation)
     {
         var action = new float[Action];
         her.Act(observation, action);
         return action;
     }
 
-    private static float[] ActOnRow(Her her, float[] row)
+    private static float[] ActOnRow(GoalConditionedAgent her, float[] row)
     {
         var action = new float[Action];
         her.Learner.Act(row, action);

@@ -4,7 +4,7 @@ namespace HerTools.Core.Config;
 /// A resolved run configuration. Every key, its type, default and meaning is declared once in
 /// <see cref="ConfigSchema"/>; this class only holds the values. Build one with <see cref="ConfigLoader"/>.
 /// </summary>
-public sealed class HerConfig
+public sealed class RunConfig
 {
     /// <summary>A learner with or without relabeling: <c>her</c> (DDPG with hindsight relabeling), <c>td3_her</c>, <c>sac_her</c>,
     /// or <c>ddpg</c>, <c>td3</c>, <c>sac</c> (plain replay, the baselines).</summary>
@@ -19,7 +19,7 @@ public sealed class HerConfig
     public string RunId { get; set; } = "";
 
     public EnvConfig Env { get; set; } = new();
-    public HerSettings Her { get; set; } = new();
+    public RelabelingConfig Her { get; set; } = new();
     public DdpgConfig Ddpg { get; set; } = new();
     /// <summary>TD3's own keys; read only when the algorithm's learner is TD3.</summary>
     public Td3Config Td3 { get; set; } = new();
@@ -33,9 +33,9 @@ public sealed class HerConfig
     internal Dictionary<string, ConfigOrigin> Origins { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>A deep copy (env options included), so one resolved config can seed several runs.</summary>
-    public HerConfig Clone()
+    public RunConfig Clone()
     {
-        var copy = (HerConfig)MemberwiseClone();
+        var copy = (RunConfig)MemberwiseClone();
         copy.Env = Env with
         {
             Options = new SortedDictionary<string, object?>(Env.Options, StringComparer.Ordinal),
@@ -76,7 +76,7 @@ public sealed record EnvConfig
 }
 
 /// <summary>The <c>her:</c> section: how stored transitions are relabeled.</summary>
-public sealed record HerSettings
+public sealed record RelabelingConfig
 {
     /// <summary>Virtual goals per real one (SB3's <c>n_sampled_goal</c>); the relabeled share is k/(k+1).</summary>
     public int NSampledGoal { get; set; } = 4;

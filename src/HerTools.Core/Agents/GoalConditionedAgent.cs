@@ -8,12 +8,12 @@ namespace HerTools.Core.Agents;
 /// The goal-conditioned algorithm: a thin wrapper over a learner (<see cref="Ddpg"/>, <see cref="Td3"/> or <see cref="Sac"/>, as
 /// the algorithm's learner names it) that flattens dict observations
 /// into <c>observation ++ desired_goal</c> for the networks (or <c>observation ++ (desired_goal - achieved_goal)</c>
-/// with <see cref="DdpgOptions.RelativeGoals"/>) and feeds the normalisers from sampled (relabeled) batches.
+/// with <see cref="LearnerOptions.RelativeGoals"/>) and feeds the normalisers from sampled (relabeled) batches.
 /// Relabeling itself lives in the <see cref="HerReplayBuffer"/>. This is the one place that knows how a dict
 /// observation becomes a network input row, for acting and for learning alike. Acting runs the actor's managed copy
 /// (<see cref="ActingPolicy"/>), refreshed after every update; learning runs on TorchSharp.
 /// </summary>
-public sealed class Her : IBatchGoalPolicy, IDisposable
+public sealed class GoalConditionedAgent : IBatchGoalPolicy, IDisposable
 {
     private float[] _input;
     private readonly int _observationSize;
@@ -28,7 +28,7 @@ public sealed class Her : IBatchGoalPolicy, IDisposable
     /// <param name="td3">TD3's own settings (defaults when null); used only when the learner is TD3.</param>
     /// <param name="sac">SAC's own settings (defaults when null); used only when the learner is SAC.</param>
     /// <param name="learner">The learner: <c>ddpg</c>, <c>td3</c> or <c>sac</c> (the algorithm's <c>Learner</c>).</param>
-    public Her(DdpgOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null,
+    public GoalConditionedAgent(LearnerOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null,
         SacOptions? sac = null)
     {
         _observationSize = observationSize;
