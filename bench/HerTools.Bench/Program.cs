@@ -14,6 +14,7 @@ public static class Program
         ["checkpoint"] = CheckpointBenchmark.Run,
         ["memory"] = MemoryBenchmark.Run,
         ["sweep"] = SweepBenchmark.Run,
+        ["search"] = SearchBenchmark.Run,
         ["eval-speed"] = EvalSpeedBenchmark.Run,
         ["act-speed"] = ActSpeedBenchmark.Run,
         ["preset-wall"] = PresetWallBenchmark.Run,

@@ -337,11 +337,14 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
         Description = @(
             'Export-HerLearningCurve reads the eval.csv of each run folder and draws one line per run, evaluation success rate against environment steps, labelled with the run id, into a PNG. Run folders come from -Path or the pipeline, so runs of a sweep can be drawn together. It returns the file written.'
             'A run without evaluations yet gets a warning and an empty line. With -WhatIf nothing is written.'
+            'With -Metric it draws another column instead: eval.csv''s mean_return or mean_final_distance, or any numeric progress.csv column (critic_loss, relabeled_share, ...). With -GroupBy it draws one line per group of runs sharing the values of the given config keys (a sweep configuration''s seeds): the mean at each step every run of the group has logged, shaded from the group''s lowest to its highest run. Get-HerSweep DIR | Export-HerLearningCurve -GroupBy ddpg.actor_lr plots a sweep that way.'
         )
         Parameters  = @{
             Path       = 'Run folders. Bound from the pipeline as strings or through a RunDirectory property (Start-HerTraining''s output).'
             OutputPath = 'The PNG to write; its folder is created if needed, an existing file is replaced.'
             Title      = 'The plot''s title.'
+            Metric     = 'The column to plot: success_rate (default), mean_return or mean_final_distance of eval.csv, or any numeric progress.csv column. An unknown column is refused with the list.'
+            GroupBy    = 'Config keys (ddpg.actor_lr, env.n_bits, ...) whose values group the runs, read from each run''s config.yaml: one line per group, its mean, with a band from its lowest to its highest run.'
             Width      = 'Width in pixels (default 800).'
             Height     = 'Height in pixels (default 500).'
             WhatIf     = 'Shows the file that would be written, and writes nothing.'
@@ -356,6 +359,8 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
             @{ Title = 'One run'; Code = 'Export-HerLearningCurve -Path runs/demo -OutputPath demo.png'; Remarks = '' }
             @{ Title = 'Every run under a folder, one line each'; Code = "Get-ChildItem runs -Directory | Export-HerLearningCurve -OutputPath plots/all-runs.png -Title 'PointGoal-v0, DDPG+HER'"; Remarks = 'The plots folder is created.' }
             @{ Title = 'See what would be written'; Code = 'Export-HerLearningCurve runs/demo -OutputPath demo-big.png -Width 1600 -Height 1000 -WhatIf'; Remarks = '' }
+            @{ Title = 'A progress.csv column'; Code = 'Export-HerLearningCurve runs/demo -OutputPath critic-loss.png -Metric critic_loss'; Remarks = '' }
+            @{ Title = 'One line per learning rate, a band over the seeds'; Code = 'Get-ChildItem runs -Directory | Export-HerLearningCurve -OutputPath by-lr.png -GroupBy ddpg.actor_lr'; Remarks = 'With a sweep: Get-HerSweep sweeps/x | Export-HerLearningCurve -OutputPath by-lr.png -GroupBy ddpg.actor_lr.' }
         )
         Links       = @('Import-HerMetric', 'Start-HerTraining', 'about_HerTools')
     }
@@ -386,6 +391,7 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
             'With the local backend the runs that are not done are trained in this session, -Throttle at a time, each on its own thread with its own generators and one TorchSharp thread; Write-Progress counts the runs finished and -Verbose writes a line as each ends. A run that fails is recorded with its error and the others go on. Ctrl+C makes every running run write a checkpoint and stop; Resume-HerSweep continues them exactly.'
             'With the Slurm backend the runs are submitted as one job array (sbatch --array=...%max_concurrent --requeue --signal=B:TERM@N); each task runs her-tools sweep task for its row, resuming from the run''s latest checkpoint, so a preempted or requeued task loses nothing. The cmdlet returns at once with the runs'' status; follow them with Get-HerSweep.'
             'A folder that already holds the same sweep is continued: runs that are done are not trained again.'
+            'A sweep file with a search: section (rungs, reduction_factor, metric, seeds) runs successive halving instead: every configuration trains to the first rung''s budget, the best are promoted and continue exactly from their checkpoints to the next rung, and the best of the last rung is chosen (the run objects'' Rung, RungBudget, Score and Decision say how far each got and why). Locally the whole search runs in this session; on Slurm each call submits the rung that can be submitted, and Resume-HerSweep goes on once its tasks are done. scripts/asha-point-goal.ps1 is a worked example.'
         )
         Parameters  = @{
             Path            = 'The sweep file (YAML). Bound from the pipeline through a FullName property (Get-ChildItem *.yaml).'
@@ -426,6 +432,7 @@ Get-ChildItem runs -Directory | Import-HerMetric -Kind Eval | Group-Object RunId
         Description = @(
             'Get-HerSweep reads each run of a sweep folder from its run folder (status.json, progress.csv, eval.csv and checkpoints) and, for a sweep submitted to Slurm, what squeue says of its tasks. A run recorded as running whose process or Slurm task is gone is reported Stopped.'
             'Each run''s RunDirectory is an ordinary run folder: pipe the runs into Get-HerCheckpoint, Import-HerMetric or Export-HerLearningCurve. -State keeps only runs in the given states.'
+            'For a search (a sweep file with search:) each run also carries Rung (the last rung its trial entered), RungBudget, Score (its trial''s metric there, the mean over seeds when they are aggregated) and Decision: Pending, Promoted, Stopped (not promoted), Failed, Finished or Chosen.'
         )
         Parameters  = @{
             Path  = 'Sweep folders (the -OutputDirectory of Start-HerSweep), as strings or from the pipeline.'

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using HerTools.Core.Metrics;
 using HerTools.Core.Sweeps;
@@ -126,6 +127,41 @@ public sealed class SweepSlurmTests : IDisposable
         Assert.All(WaitUntilSettled(sweep), s => Assert.Equal(SweepRunState.Done, s.State));
         Assert.All(SweepFolder.Open(sweep).ReadStatus(), s => Assert.Equal(30000, s.Timesteps));
     }
+
+    [Fact]
+    public void A_search_submits_each_rung_as_a_job_array_once_the_rung_before_is_decided_and_ends_as_the_local_search()
+    {
+        // 8 configurations x 2 seeds, rungs of 200, 400 and 800 steps, the best half promoted: arrays of 16, 8 and 4 tasks.
+        string file = _dir.WriteFile("search.yaml", Tiny.Replace("  total_timesteps: 400\n", "").Replace("eval.eval_freq: 200", "eval.eval_freq: 100")
+            + "\ngrid:\n  ddpg.actor_lr: [0.0003, 0.003]\n  her.n_sampled_goal: [1, 4]\n  ddpg.gamma: [0.9, 0.95]\nseeds: [1, 2]\n"
+            + "search:\n  rungs: [200, 400, 800]\n  reduction_factor: 2\n");
+        string sweep = _dir.Combine("slurm");
+
+        // One step of the controller, then a controller that drives the rest (what a later 'sweep resume' does).
+        var first = Cli.Run("sweep", "run", file, "--output", sweep, "--backend", "slurm", "--no-wait");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("(16 runs)", first.Out);
+        using var patience = new CancellationTokenSource(Patience);
+        var rest = Cli.Run(patience.Token, "sweep", "resume", sweep, "--backend", "slurm", "--poll-seconds", "1");
+        Assert.True(rest.ExitCode == 0 && !patience.IsCancellationRequested, rest.ToString());
+        Assert.Contains("Chosen: ", rest.Out);
+
+        var arrays = File.ReadAllLines(Path.Combine(sweep, "slurm", "jobs.txt")).Select(l => ArrayCount(l.Split('\t')[1])).ToList();
+        Assert.Equal([16, 8, 4], arrays);
+
+        var local = Cli.Run("sweep", "run", file, "--output", _dir.Combine("local"), "--backend", "local");
+        Assert.True(local.ExitCode == 0, local.ToString());
+        Assert.Equal(File.ReadAllText(_dir.Combine("local", "search.json")), File.ReadAllText(Path.Combine(sweep, "search.json")));
+        var slurmFolder = SweepFolder.Open(sweep);
+        var localFolder = SweepFolder.Open(_dir.Combine("local"));
+        foreach (var run in slurmFolder.Runs)
+            Assert.Equal(CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(localFolder.RunDirectory(run))),
+                CsvLog<EvalRow>.ReadAll(RunFiles.EvalPath(slurmFolder.RunDirectory(run))));
+    }
+
+    /// <summary>How many indices an array spec such as <c>0-3,6,8-9</c> holds.</summary>
+    private static int ArrayCount(string spec) => spec.Split('%')[0].Split(',').Sum(part =>
+        part.Split('-') is [var low, var high] ? int.Parse(high, CultureInfo.InvariantCulture) - int.Parse(low, CultureInfo.InvariantCulture) + 1 : 1);
 
     /// <summary>Waits until no task of the sweep is queued or running, then returns the statuses (sweep.csv rebuilt).</summary>
     private static IReadOnlyList<SweepRunStatus> WaitUntilSettled(string sweep)

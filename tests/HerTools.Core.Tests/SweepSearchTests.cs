@@ -112,6 +112,42 @@ public sealed class SweepSearchTests(SearchReference reference) : IClassFixture<
     }
 
     [Fact]
+    public void Configurations_csv_has_each_configurations_mean_and_95_percent_interval_over_its_seeds()
+    {
+        var folder = reference.Folder;
+        string[] lines = File.ReadAllLines(Path.Combine(folder.Directory, SweepConfigurations.FileName));
+        Assert.Equal("configuration,ddpg.actor_lr,her.n_sampled_goal,ddpg.gamma,runs,done,final_eval_success_mean,final_eval_success_low," +
+            "final_eval_success_high,best_eval_success_mean,best_eval_success_low,best_eval_success_high,threshold_reached," +
+            "steps_to_threshold_mean,steps_to_threshold_low,steps_to_threshold_high", lines[0]);
+        Assert.Equal(9, lines.Length);
+
+        var summaries = SweepConfigurations.Summarize(folder, reference.Statuses);
+        for (int c = 0; c < 8; c++)
+        {
+            double a = reference.Statuses[2 * c].FinalEvalSuccessRate!.Value, b = reference.Statuses[2 * c + 1].FinalEvalSuccessRate!.Value;
+            var final = summaries[c].FinalEvalSuccess!;
+            Assert.Equal((a + b) / 2, final.Mean, 12);
+            // Two seeds: mean +- t(0.975, 1) x |a - b| / 2.
+            Assert.Equal((a + b) / 2 - 12.7062047 * Math.Abs(a - b) / 2, final.Low!.Value, 9);
+            Assert.Equal((a + b) / 2 + 12.7062047 * Math.Abs(a - b) / 2, final.High!.Value, 9);
+            Assert.StartsWith($"{c},{folder.Runs[2 * c].Point[0].Value},", lines[c + 1]);
+        }
+    }
+
+    [Fact]
+    public void A_mean_interval_uses_students_t_for_few_values()
+    {
+        // 0.2, 0.4, 0.9: mean 0.5, sd sqrt(0.13), t(0.975, 2) = 4.30265: half width 4.30265 x sqrt(0.13 / 3) = 0.89567.
+        var interval = MeanInterval.Of([0.2, 0.4, 0.9])!;
+        Assert.Equal(0.5, interval.Mean, 12);
+        Assert.Equal(0.5 - 0.895669, interval.Low!.Value, 5);
+        Assert.Equal(0.5 + 0.895669, interval.High!.Value, 5);
+        Assert.Equal(new MeanInterval(1, 0.7, null, null), MeanInterval.Of([0.7]));
+        Assert.Null(MeanInterval.Of([]));
+        Assert.Equal(1.984, MeanInterval.TQuantile975(100), 3); // tables give 1.98397
+    }
+
+    [Fact]
     public void A_run_promoted_twice_logs_what_the_same_run_trained_straight_to_the_last_rung_logs()
     {
         var folder = reference.Folder;

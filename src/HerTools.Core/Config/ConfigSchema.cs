@@ -149,6 +149,9 @@ public static class ConfigSchema
 
         Key("log.log_interval", ConfigValueKind.Long, "A `progress.csv` row every this many environment steps.",
             c => c.Log.LogInterval, (c, v) => c.Log.LogInterval = (long)v!, AtLeast(1L)),
+        Key("log.tensorboard", ConfigValueKind.Bool,
+            "Also write every `progress.csv` and `eval.csv` row's scalars to a TensorBoard event file in the run folder (`tensorboard --logdir`).",
+            c => c.Log.Tensorboard, (c, v) => c.Log.Tensorboard = (bool)v!, omitAtDefault: true),
 
         Key("checkpoint.checkpoint_freq", ConfigValueKind.Long, "Save a checkpoint every this many environment steps; 0: only at the end and when stopped.",
             c => c.Checkpoint.CheckpointFreq, (c, v) => c.Checkpoint.CheckpointFreq = (long)v!, AtLeast(0L)),
@@ -183,6 +186,8 @@ public static class ConfigSchema
             if (key.Path is "env.command" or "env.process_timeout_seconds" && config.Env.Id != Envs.ProcessGoalEnv.EnvId) continue;
             // A key added after runs existed keeps their config.yaml and hash as they were while it has its default.
             if (key.OmitAtDefault && Equals(key.Get(config), key.Default)) continue;
+            // Where the scalars also go changes nothing a run computes: not part of the hash either.
+            if (!includeIdentity && key.Path == "log.tensorboard") continue;
             int dot = key.Path.IndexOf('.');
             string name = dot < 0 ? key.Path : key.Path[(dot + 1)..];
             string? keySection = dot < 0 ? null : key.Path[..dot];

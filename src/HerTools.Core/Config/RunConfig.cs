@@ -178,6 +178,8 @@ public sealed record LogConfig
 {
     /// <summary>A <c>progress.csv</c> row every this many environment steps.</summary>
     public long LogInterval { get; set; } = 1000;
+    /// <summary>Also write the CSV rows' scalars as TensorBoard event files beside them.</summary>
+    public bool Tensorboard { get; set; }
 }
 
 /// <summary>The <c>checkpoint:</c> section.</summary>

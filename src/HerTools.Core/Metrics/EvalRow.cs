@@ -10,4 +10,8 @@ public sealed record EvalRow
     [Name("success_rate"), Index(2)] public double SuccessRate { get; init; }
     [Name("mean_return"), Index(3)] public double MeanReturn { get; init; }
     [Name("mean_final_distance"), Index(4)] public double MeanFinalDistance { get; init; }
+
+    /// <summary>The row's numeric columns by their column names: what TensorBoard shows of it.</summary>
+    public IEnumerable<(string Column, double Value)> Scalars() =>
+        [("episodes", Episodes), ("success_rate", SuccessRate), ("mean_return", MeanReturn), ("mean_final_distance", MeanFinalDistance)];
 }

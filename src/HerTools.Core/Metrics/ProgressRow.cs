@@ -65,6 +65,20 @@ public sealed record ProgressRow
         return map;
     }
 
+    /// <summary>The row's numeric columns that have a value, by their column names: what TensorBoard shows of it.</summary>
+    public IEnumerable<(string Column, double Value)> Scalars()
+    {
+        (string, double?)[] columns =
+        [
+            ("episodes", Episodes), ("gradient_steps", GradientSteps), ("wall_time_s", WallTimeSeconds), ("steps_per_s", StepsPerSecond),
+            ("train_success_rate", TrainSuccessRate), ("train_return", TrainReturn), ("actor_loss", ActorLoss), ("critic_loss", CriticLoss),
+            ("mean_q", MeanQ), ("relabeled_share", RelabeledShare), ("reward0_share", Reward0Share), ("eval_success_rate", EvalSuccessRate),
+            ("entropy_coef", EntropyCoef), ("actor_log_prob", ActorLogProb),
+        ];
+        foreach (var (column, value) in columns)
+            if (value is double v) yield return (column, v);
+    }
+
     /// <summary>The same row with the wall-clock columns cleared: what two runs of one seed must agree on.</summary>
     public ProgressRow WithoutWallClock() => this with { WallTimeSeconds = 0, StepsPerSecond = 0 };
 }

@@ -1,4 +1,5 @@
 using HerTools.Core.Checkpoints;
+using HerTools.Core.Config;
 using HerTools.Core.Metrics;
 
 namespace HerTools.Core.Runs;
@@ -30,6 +31,10 @@ public static class RunRecords
     /// <exception cref="MetricsFormatException">The file is not an evaluation log of this schema.</exception>
     public static IReadOnlyList<EvalRow> Evaluations(string runDirectory, bool required = false) =>
         CsvLog<EvalRow>.ReadAll(LogPath(runDirectory, EvalLog, required));
+
+    /// <summary>The config the run trains with, as its <c>config.yaml</c> has it.</summary>
+    /// <exception cref="ConfigException">The file is missing or not a valid config.</exception>
+    public static RunConfig Config(string runDirectory) => ConfigLoader.LoadFile(RunFiles.ConfigPath(runDirectory));
 
     /// <summary>The path of one of the run's logs (<see cref="ProgressLog"/> or <see cref="EvalLog"/>), for messages.</summary>
     public static string LogPath(string runDirectory, string log) => Path.Combine(runDirectory, log);

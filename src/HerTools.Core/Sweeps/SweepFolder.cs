@@ -216,7 +216,8 @@ public sealed class SweepFolder
         return statuses;
     }
 
-    /// <summary>Writes <c>sweep.csv</c> from statuses already read (see <see cref="Collect"/> for its columns).</summary>
+    /// <summary>Writes <c>sweep.csv</c> from statuses already read (see <see cref="Collect"/> for its columns), and
+    /// <c>configurations.csv</c>, the results across seeds (<see cref="SweepConfigurations"/>).</summary>
     public void WriteSummary(IReadOnlyList<SweepRunStatus> statuses)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
@@ -249,6 +250,7 @@ public sealed class SweepFolder
             }
         }
         WriteAtomically(SummaryPath, text.ToString());
+        SweepConfigurations.Write(this, SweepConfigurations.Summarize(this, statuses));
     }
 
     // sweep.csv's columns after those it shares with runs.csv.

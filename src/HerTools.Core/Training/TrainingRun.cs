@@ -32,6 +32,7 @@ internal sealed class TrainingRun : IDisposable
 
     private CsvLog<ProgressRow>? _progressLog;
     private CsvLog<EvalRow>? _evalLog;
+    private TensorBoardLog? _tensorBoard;
     private CheckpointStore? _store;
     private string? _lastCheckpoint, _bestCheckpoint;
     private IProgress<TrainingProgress>? _progress;
@@ -352,11 +353,13 @@ internal sealed class TrainingRun : IDisposable
         _state.LastEvalStep = _state.Timesteps;
         Report(FormattableString.Invariant($"evaluation at step {_state.Timesteps}: success {result.SuccessRate:0.00}, ") +
             FormattableString.Invariant($"mean return {result.MeanReturn:0.0}, mean final distance {result.MeanFinalDistance:0.000}"));
-        _evalLog!.Append(new EvalRow
+        var row = new EvalRow
         {
             Timesteps = _state.Timesteps, Episodes = _state.Episodes, SuccessRate = result.SuccessRate,
             MeanReturn = result.MeanReturn, MeanFinalDistance = result.MeanFinalDistance,
-        });
+        };
+        _evalLog!.Append(row);
+        AddToTensorBoard("eval/", row.Timesteps, row.Scalars());
         if (_state.BestEval is null || result.SuccessRate > _state.BestEval)
         {
             _state.BestEval = result.SuccessRate;
@@ -370,9 +373,19 @@ internal sealed class TrainingRun : IDisposable
     {
         ThrowIfWeightsNotFinite();
         double wall = WallTimeSeconds;
-        _progressLog!.Append(_interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes,
-            _state.GradientSteps, wall, _state.LastEval));
+        var row = _interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes,
+            _state.GradientSteps, wall, _state.LastEval);
+        _progressLog!.Append(row);
+        AddToTensorBoard("progress/", row.Timesteps, row.Scalars());
         _interval.Restart(_state.Timesteps, wall);
+    }
+
+    // log.tensorboard: the row's scalars as one event, flushed so a TensorBoard watching sees it now.
+    private void AddToTensorBoard(string prefix, long step, IEnumerable<(string Column, double Value)> scalars)
+    {
+        if (_tensorBoard is null) return;
+        _tensorBoard.AddScalars(step, scalars.Select(s => (prefix + s.Column, s.Value)), DateTimeOffset.UtcNow);
+        _tensorBoard.Flush();
     }
 
     private void SaveBestIfPending()
@@ -489,12 +502,14 @@ internal sealed class TrainingRun : IDisposable
         _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory), _parts.ProgressColumns);
         _evalLog = new CsvLog<EvalRow>(RunFiles.EvalPath(_runDirectory));
         _store = new CheckpointStore(_runDirectory);
+        if (_config.Log.Tensorboard) _tensorBoard = new TensorBoardLog(_runDirectory, DateTimeOffset.UtcNow);
     }
 
     public void Dispose()
     {
         _progressLog?.Dispose();
         _evalLog?.Dispose();
+        _tensorBoard?.Dispose();
         _parts.Dispose();
     }
 }
