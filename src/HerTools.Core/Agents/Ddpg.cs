@@ -99,8 +99,8 @@ public sealed class Ddpg : ILearner, IActingStateSource
     public int ObservationSize { get; }
     public int GoalSize { get; }
     public int ActionSize { get; }
-    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals: <see cref="GoalConditionedAgent"/> builds the
-    /// rows).</summary>
+    /// <summary>Width of a network input row: observation ++ goal (the desired goal, or desired - achieved with relative goals:
+    /// <see cref="GoalConditionedAgent"/> builds the rows).</summary>
     public int InputSize => ObservationSize + GoalSize;
 
     /// <summary>Statistics of the observation part of input rows (used only when <see cref="LearnerOptions.Normalize"/> is on).</summary>

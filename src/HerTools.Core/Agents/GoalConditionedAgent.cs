@@ -28,8 +28,8 @@ public sealed class GoalConditionedAgent : IBatchGoalPolicy, IDisposable
     /// <param name="td3">TD3's own settings (defaults when null); used only when the learner is TD3.</param>
     /// <param name="sac">SAC's own settings (defaults when null); used only when the learner is SAC.</param>
     /// <param name="learner">The learner: <c>ddpg</c>, <c>td3</c> or <c>sac</c> (the algorithm's <c>Learner</c>).</param>
-    public GoalConditionedAgent(LearnerOptions options, int observationSize, int goalSize, Box actionSpace, string learner = Ddpg.LearnerName, Td3Options? td3 = null,
-        SacOptions? sac = null)
+    public GoalConditionedAgent(LearnerOptions options, int observationSize, int goalSize, Box actionSpace,
+        string learner = Ddpg.LearnerName, Td3Options? td3 = null, SacOptions? sac = null)
     {
         _observationSize = observationSize;
         _goalSize = goalSize;
