@@ -122,8 +122,11 @@ public class PolicyExportTests : IDisposable
     {
         var bounds = new Box([-2f, 0f, -1f], [2f, 3f, 1f]);
         using var her = new GoalConditionedAgent(
-            new LearnerOptions { HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1,
-                RelativeGoals = relativeGoals, Normalize = normalize },
+            new LearnerOptions
+            {
+                HiddenSizes = [32, 24], Activation = activation, Seed = 11, Threads = 1,
+                RelativeGoals = relativeGoals, Normalize = normalize
+            },
             observationSize: 5, goalSize: 3, bounds, learner);
         var rng = new Rng(5);
         var batch = new ReplayBatch(64, 5, 3, 3) { Count = 64 };
