@@ -29,6 +29,27 @@ public sealed class ProcessGoalEnvTests : IDisposable
     }
 
     [Fact]
+    public void Copies_in_processes_of_their_own_are_stepped_concurrently_each_as_it_would_be_alone()
+    {
+        using var first = ProcessGoalEnv.Start(["python3", PointGoalScript], null, TimeSpan.FromSeconds(30));
+        using var second = ProcessGoalEnv.Start(["python3", PointGoalScript], null, TimeSpan.FromSeconds(30));
+        using var alone = ProcessGoalEnv.Start(["python3", PointGoalScript], null, TimeSpan.FromSeconds(30));
+        var vec = new VecGoalEnv([first, second]);
+        Assert.True(vec.SteppedConcurrently);
+        first.Reset(3);
+        Assert.Equal(alone.Reset(4).Observation, second.Reset(4).Observation);
+        var results = new StepResult[2];
+        for (int t = 0; t < 40; t++)
+        {
+            float[] actions = [MathF.Sin(t), MathF.Cos(t * 0.7f)];
+            vec.Step(2, actions, results);
+            var expected = alone.Step([actions[1]]);
+            Assert.Equal(expected.Observation.Observation, results[1].Observation.Observation);
+            Assert.Equal(expected.Reward, results[1].Reward);
+        }
+    }
+
+    [Fact]
     public void PointGoal_in_python_matches_the_built_in_in_distribution_under_a_random_policy()
     {
         const int episodes = 1000;

@@ -9,8 +9,9 @@ namespace HerTools.Core.Envs;
 /// spoken to over its stdin and stdout in the binary protocol of docs/process-env-protocol.md: spaces and time limit once,
 /// then reset, step, and one compute message per sampled batch (rewards and terminated flags together). An environment
 /// process that can save its state gets a <see cref="ISavesState"/> object (see <see cref="Start"/>). Dispose it to end the process.
+/// Each instance has a process and channel of its own, so <c>n_envs</c> copies are stepped concurrently (<see cref="IThreadSafeEnv"/>).
 /// </summary>
-public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IDisposable
+public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDisposable
 {
     /// <summary>The <c>env.id</c> that names an environment process.</summary>
     public const string EnvId = "process";
