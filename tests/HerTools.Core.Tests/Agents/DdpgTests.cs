@@ -2,47 +2,19 @@ using HerTools.Core.Agents;
 using HerTools.Core.Randomness;
 using HerTools.Core.Replay;
 using TorchSharp;
+using static HerTools.Core.Tests.Agents.LearnerTestKit;
 using static TorchSharp.torch;
 
 namespace HerTools.Core.Tests.Agents;
 
 public class DdpgTests
 {
-    private const int Observation = 2, Goal = 1, Action = 1;
+    private const int Action = ActionWidth;
 
     private static LearnerOptions Small(ulong seed = 1) => new() { HiddenSizes = [16, 16], Seed = seed, Threads = 1 };
 
     private static Ddpg Learner(LearnerOptions options, float low = -1f, float high = 1f) =>
         new(options, Observation, Goal, Action, [low], [high]);
-
-    // A PointGoal-shaped batch: inputs [x, v, g] in [-1, 1], actions in [-1, 1], rewards -1 or 0.
-    private static ReplayBatch RandomBatch(Rng rng, int rows = 32)
-    {
-        var batch = new ReplayBatch(rows, Observation, Goal, Action) { Count = rows };
-        for (int i = 0; i < batch.Inputs.Length; i++)
-        {
-            batch.Inputs[i] = (float)rng.Uniform(-1, 1);
-            batch.NextInputs[i] = (float)rng.Uniform(-1, 1);
-        }
-        for (int i = 0; i < rows; i++)
-        {
-            batch.Actions[i] = (float)rng.Uniform(-1, 1);
-            batch.Rewards[i] = rng.NextInt(4) == 0 ? 0f : -1f;
-            batch.NotDone[i] = 1f;
-        }
-        return batch;
-    }
-
-    private static float[] Values(Tensor tensor) => tensor.data<float>().ToArray();
-
-    private static void SetParameters(Mlp network, Func<long, float> value)
-    {
-        var values = new float[network.ParameterCount];
-        for (long i = 0; i < values.Length; i++) values[i] = value(i);
-        using var noGrad = torch.no_grad();
-        using var source = torch.tensor(values);
-        network.FlatParameters.copy_(source);
-    }
 
     [Fact]
     public void Polyak_moves_every_target_parameter_tau_of_the_way_to_the_online_one()
