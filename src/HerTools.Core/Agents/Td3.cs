@@ -18,131 +18,84 @@ namespace HerTools.Core.Agents;
 /// The critics see unit-space actions, and the noise is in that space, as SB3's is in its rescaled one.
 /// </para>
 /// </summary>
-public sealed class Td3 : ILearner, IActingStateSource
+public sealed class Td3 : ActorCriticLearner
 {
-    private const string StateHeader = "HerTools.Td3";
-    private const int StateVersion = 1;
-
-    private readonly LearnerInputs _inputs;
     private readonly Mlp _actor, _actorTarget, _critic1, _critic2, _critic1Target, _critic2Target;
     private readonly FlatAdam _actorOptimizer, _critic1Optimizer, _critic2Optimizer;
     private readonly Rng _noiseRng;
-    private readonly int[] _hiddenSizes;
     private readonly bool _clipReturn;
     private readonly float _actionL2;
-    private readonly Tensor _tau;
-    private readonly Scalar _one = 1, _minusOne = -1, _zero = 0f, _minReturn, _actionL2Scalar, _noiseSigma, _noiseClip, _minusNoiseClip;
-    private int _threads;
+    private readonly Scalar _minusOne = -1, _minReturn, _actionL2Scalar, _noiseSigma, _noiseClip, _minusNoiseClip;
     private float _lastActorLoss;
     private bool _targetsDue;
-    private bool _disposed;
 
     public Td3(LearnerOptions options, Td3Options td3, int observationSize, int goalSize, int actionSize, float[] actionLow, float[] actionHigh)
+        : base("TD3", "HerTools.Td3", stateVersion: 1, options, observationSize, goalSize, actionSize, actionLow, actionHigh,
+            noiseWidth: actionSize, validate: td3.Validate)
     {
-        options.Validate();
-        td3.Validate();
-        _inputs = new LearnerInputs(options, observationSize, goalSize, actionSize, actionLow, actionHigh, noiseWidth: actionSize);
-        Options = options; Td3Options = td3;
-        ObservationSize = observationSize; GoalSize = goalSize; ActionSize = actionSize;
-        _hiddenSizes = [.. options.HiddenSizes];
+        Td3Options = td3;
         _clipReturn = options.ClipReturn;
         _actionL2 = (float)options.ActionL2;
-        _threads = options.Threads;
-        EnsureThreadCount();
-        NativeHeap.KeepFreedMemory();
 
         using var scope = torch.NewDisposeScope();
-        int input = observationSize + goalSize, critic = input + actionSize;
-        _actor = new Mlp(input, _hiddenSizes, actionSize, options.Activation, Rng.ForStream(options.Seed, "td3-actor-init"));
-        _critic1 = new Mlp(critic, _hiddenSizes, 1, options.Activation, Rng.ForStream(options.Seed, "td3-critic1-init"));
-        _critic2 = new Mlp(critic, _hiddenSizes, 1, options.Activation, Rng.ForStream(options.Seed, "td3-critic2-init"));
-        _actorTarget = new Mlp(input, _hiddenSizes, actionSize, options.Activation, initRng: null, trainable: false);
-        _critic1Target = new Mlp(critic, _hiddenSizes, 1, options.Activation, initRng: null, trainable: false);
-        _critic2Target = new Mlp(critic, _hiddenSizes, 1, options.Activation, initRng: null, trainable: false);
-        using (torch.no_grad())
-        {
-            _actorTarget.FlatParameters.copy_(_actor.FlatParameters);
-            _critic1Target.FlatParameters.copy_(_critic1.FlatParameters);
-            _critic2Target.FlatParameters.copy_(_critic2.FlatParameters);
-        }
+        int critic = InputSize + actionSize;
+        _actor = NewNetwork(InputSize, actionSize, "td3-actor-init");
+        _critic1 = NewNetwork(critic, 1, "td3-critic1-init");
+        _critic2 = NewNetwork(critic, 1, "td3-critic2-init");
+        _actorTarget = NewTargetOf(_actor);
+        _critic1Target = NewTargetOf(_critic1);
+        _critic2Target = NewTargetOf(_critic2);
         _actorOptimizer = new FlatAdam(_actor.FlatParameters, _actor.FlatGradients!, options.ActorLearningRate);
         _critic1Optimizer = new FlatAdam(_critic1.FlatParameters, _critic1.FlatGradients!, options.CriticLearningRate);
         _critic2Optimizer = new FlatAdam(_critic2.FlatParameters, _critic2.FlatGradients!, options.CriticLearningRate);
         _noiseRng = Rng.ForStream(options.Seed, "td3-target-noise");
-        _tau = torch.tensor((float)options.Tau).DetachFromDisposeScope();
         _minReturn = (float)(-1.0 / (1.0 - options.Gamma));
         _actionL2Scalar = _actionL2;
         _noiseSigma = (float)td3.TargetPolicyNoise;
         _noiseClip = (float)td3.TargetNoiseClip;
         _minusNoiseClip = -(float)td3.TargetNoiseClip;
+        Declare(_actor,
+            [new("actor", _actor, _actorOptimizer), new("actor target", _actorTarget, _actorOptimizer, Follows: _actor),
+             new("critic 1", _critic1, _critic1Optimizer), new("critic 2", _critic2, _critic2Optimizer),
+             new("critic 1 target", _critic1Target, _critic1Optimizer, Follows: _critic1),
+             new("critic 2 target", _critic2Target, _critic2Optimizer, Follows: _critic2)],
+            [("actor", _actorOptimizer), ("critic 1", _critic1Optimizer), ("critic 2", _critic2Optimizer)]);
     }
 
     /// <summary>The learner's name in configs and logs.</summary>
     public const string LearnerName = "td3";
-    public string Name => LearnerName;
-    public LearnerOptions Options { get; }
+    public override string Name => LearnerName;
     public Td3Options Td3Options { get; }
-    public int ObservationSize { get; }
-    public int GoalSize { get; }
-    public int ActionSize { get; }
-    public int InputSize => ObservationSize + GoalSize;
-    public Normalizer ObservationNormalizer => _inputs.ObservationNormalizer;
-    public Normalizer GoalNormalizer => _inputs.GoalNormalizer;
 
     /// <summary>Critic updates so far; the actor moves on those that are a multiple of the policy delay.</summary>
-    public long UpdateCount => _critic1Optimizer.Steps;
+    public override long UpdateCount => _critic1Optimizer.Steps;
     /// <summary>Actor updates so far.</summary>
     public long ActorUpdateCount => _actorOptimizer.Steps;
 
     /// <summary>The networks, for inspection and tests.</summary>
-    public Mlp Actor => _actor;
     public Mlp ActorTarget => _actorTarget;
     public Mlp Critic1 => _critic1;
     public Mlp Critic2 => _critic2;
     public Mlp Critic1Target => _critic1Target;
     public Mlp Critic2Target => _critic2Target;
 
-    public int Threads
-    {
-        get => _threads;
-        set { ArgumentOutOfRangeException.ThrowIfNegative(value); _threads = value; }
-    }
-
-    public void Act(ReadOnlySpan<float> input, Span<float> action)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        EnsureThreadCount();
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        _inputs.ToBounds(_actor.forward(_inputs.ActInput(input)).tanh_(), action);
-    }
-
-    /// <summary>TD3 explores with added noise (the trainer's): the collection action is the deterministic one.</summary>
-    public void Explore(ReadOnlySpan<float> input, Span<float> action) => Act(input, action);
-
     /// <summary>
-    /// One critic step on <paramref name="batch"/>, and on every <see cref="Td3Options.PolicyDelay"/>-th call an actor
-    /// step too; the targets then become due (<see cref="UpdateTargets"/> moves them).
+    /// One critic step on the batch, and on every <see cref="Td3Options.PolicyDelay"/>-th call an actor
+    /// step too; the targets then become due (<see cref="ActorCriticLearner.UpdateTargets"/> moves them).
     /// </summary>
-    public UpdateStats Update(ReplayBatch batch)
+    private protected override UpdateStats Step(LearnerInputs.StagedBatch b)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        EnsureThreadCount();
-        ActingStateVersion++;
-        using var scope = torch.NewDisposeScope();
-        var b = _inputs.Stage(batch, _noiseRng);
-
         // Target: y = r + gamma * (1 - terminated) * min_i Q'_i(s', clip(mu'(s') + clip(sigma * eps, -c, c), -1, 1)).
         // The smoothing makes the target an average over nearby actions, so a narrow peak of a critic is not exploited.
         Tensor target;
         using (torch.no_grad())
         {
             var noise = b.Noise!.mul(_noiseSigma).clamp_(_minusNoiseClip, _noiseClip);
-            var nextActions = _actorTarget.forward(b.NextInputs).tanh_().add_(noise).clamp_(_minusOne, _one);
+            var nextActions = _actorTarget.forward(b.NextInputs).tanh_().add_(noise).clamp_(_minusOne, One);
             var next = torch.cat([b.NextInputs, nextActions], 1);
             var nextQ = torch.minimum(_critic1Target.forward(next), _critic2Target.forward(next));
-            target = torch.addcmul(b.Rewards, b.Discounts, nextQ, value: _one);
-            if (_clipReturn) target.clamp_(_minReturn, _zero);
+            target = torch.addcmul(b.Rewards, b.Discounts, nextQ, value: One);
+            if (_clipReturn) target.clamp_(_minReturn, Zero);
         }
 
         // Critics: both regress on the same target (SB3 sums the two losses).
@@ -180,109 +133,41 @@ public sealed class Td3 : ILearner, IActingStateSource
         return new UpdateStats(TensorIo.ReadScalar(criticLoss), _lastActorLoss, TensorIo.ReadScalar(q1.mean()));
     }
 
-    /// <summary>Polyak averaging of all three targets, only when the actor has moved since the last call (TD3's delayed targets).</summary>
-    public void UpdateTargets()
+    /// <summary>The smoothing noise, one draw per action component and batch row.</summary>
+    private protected override Rng UpdateNoise => _noiseRng;
+
+    /// <summary>TD3's delayed targets: they move only when the actor has moved since the last call.</summary>
+    private protected override bool TakeTargetsDue()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_targetsDue) return;
+        bool due = _targetsDue;
         _targetsDue = false;
-        EnsureThreadCount();
-        using var noGrad = torch.no_grad();
-        _actorTarget.FlatParameters.lerp_(_actor.FlatParameters, _tau);
-        _critic1Target.FlatParameters.lerp_(_critic1.FlatParameters, _tau);
-        _critic2Target.FlatParameters.lerp_(_critic2.FlatParameters, _tau);
+        return due;
     }
 
-    public void UpdateNormalizers(ReplayBatch batch)
+    private protected override void CheckOptimizerSteps()
     {
-        ActingStateVersion++;
-        _inputs.UpdateNormalizers(batch);
+        SavedLearner.CheckSteps(_critic2Optimizer, "critic 2", _critic1Optimizer.Steps, "every update steps both critics");
+        SavedLearner.CheckSteps(_actorOptimizer, "actor", _critic1Optimizer.Steps / Td3Options.PolicyDelay,
+            $"the actor steps once every {Td3Options.PolicyDelay} critic steps");
     }
 
-    public bool WeightsAreFinite()
+    /// <summary>After the normalisers: the smoothing-noise generator and the delay's position.</summary>
+    private protected override void WriteOwnState(BinaryWriter writer)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = torch.NewDisposeScope();
-        foreach (var network in Networks())
-            if (!torch.isfinite(network.FlatParameters).all().item<bool>()) return false;
-        return true;
-    }
-
-    /// <summary>The six networks, the three Adam states, the normalisers, the smoothing-noise generator and the delay's position.</summary>
-    public void Save(BinaryWriter writer)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        writer.Write(StateHeader);
-        writer.Write(StateVersion);
-        writer.Write(Layout());
-        foreach (var network in Networks()) TensorIo.WriteFloats(writer, network.FlatParameters);
-        _actorOptimizer.Save(writer);
-        _critic1Optimizer.Save(writer);
-        _critic2Optimizer.Save(writer);
-        _inputs.WriteState(writer);
         _noiseRng.WriteState(writer);
         writer.Write(_lastActorLoss);
         writer.Write(_targetsDue);
     }
 
-    public void Load(BinaryReader reader)
+    private protected override void ReadOwnState(BinaryReader reader)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ActingStateVersion++;
-        SavedLearner.ReadPreamble(reader, "TD3", StateHeader, StateVersion, Layout());
-        string[] names = ["actor", "actor target", "critic 1", "critic 2", "critic 1 target", "critic 2 target"];
-        var networks = Networks();
-        for (int i = 0; i < networks.Length; i++) TensorIo.ReadFloats(reader, networks[i].FlatParameters, names[i] + " parameters");
-        _actorOptimizer.Load(reader, "actor");
-        _critic1Optimizer.Load(reader, "critic 1");
-        _critic2Optimizer.Load(reader, "critic 2");
-        SavedLearner.CheckSteps(_critic2Optimizer, "critic 2", _critic1Optimizer.Steps, "every update steps both critics");
-        SavedLearner.CheckSteps(_actorOptimizer, "actor", _critic1Optimizer.Steps / Td3Options.PolicyDelay,
-            $"the actor steps once every {Td3Options.PolicyDelay} critic steps");
-        _inputs.ReadState(reader);
         _noiseRng.ReadState(reader, "target noise generator");
         _lastActorLoss = SavedStateException.ReadSingle(reader, "last actor loss");
         _targetsDue = SavedStateException.ReadBoolean(reader, "targets due");
-        FlatAdam[] optimizers = [_actorOptimizer, _actorOptimizer, _critic1Optimizer, _critic2Optimizer, _critic1Optimizer, _critic2Optimizer];
-        for (int i = 0; i < networks.Length; i++) SavedLearner.CheckReachable(networks[i], names[i] + " parameters", optimizers[i]);
     }
 
-    /// <summary>The actor as it acts now (<see cref="ILearner.ExportPolicy"/>).</summary>
-    public PolicyModel ExportPolicy(bool relativeGoals, string algorithm, string environmentId)
+    private protected override void DisposeOwn()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _inputs.ExportActor(_actor, _hiddenSizes, Options.Activation, relativeGoals, algorithm, environmentId);
-    }
-
-    /// <summary>Changes whenever the actor's weights or the normalisers may have changed (see <see cref="ActingPolicy"/>).</summary>
-    internal long ActingStateVersion { get; private set; }
-
-    long IActingStateSource.ActingStateVersion => ActingStateVersion;
-
-    void IActingStateSource.CopyActingStateTo(PolicyModel model)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _inputs.CopyActorTo(_actor, model);
-    }
-
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        _inputs.Dispose();
-        _actorOptimizer.Dispose(); _critic1Optimizer.Dispose(); _critic2Optimizer.Dispose();
-        foreach (var network in Networks()) network.Dispose();
-        _tau.Dispose();
-        foreach (var scalar in (Scalar[])[_one, _minusOne, _zero, _minReturn, _actionL2Scalar, _noiseSigma, _noiseClip, _minusNoiseClip]) scalar.Dispose();
-    }
-
-    private Mlp[] Networks() => [_actor, _actorTarget, _critic1, _critic2, _critic1Target, _critic2Target];
-
-    private string Layout() =>
-        $"observation {ObservationSize}, goal {GoalSize}, action {ActionSize}, hidden [{string.Join(", ", _hiddenSizes)}], {Options.Activation}";
-
-    private void EnsureThreadCount()
-    {
-        if (_threads > 0 && torch.get_num_threads() != _threads) torch.set_num_threads(_threads);
+        foreach (var scalar in (Scalar[])[_minusOne, _minReturn, _actionL2Scalar, _noiseSigma, _noiseClip, _minusNoiseClip]) scalar.Dispose();
     }
 }
