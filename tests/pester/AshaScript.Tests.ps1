@@ -28,4 +28,12 @@ Describe 'scripts/asha-point-goal.ps1' {
         $chosen.Index | Should -Be @($state.rungs[2].trials[0].runs)[0]
         $result.Configuration | Should -Be (($chosen.Point | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ', ')
     }
+
+    It 'shows each run''s rung, decision and score in the default table' {
+        $table = Get-HerSweep $folder | Format-Table | Out-String -Width 200
+        $table | Should -Match 'Search'
+        $chosen = Get-HerSweep $folder | Where-Object Decision -EQ 'Chosen' | Select-Object -First 1
+        $table | Should -Match ("rung $($chosen.Rung) Chosen " + [regex]::Escape('{0:N2}' -f $chosen.Score))
+        $table | Should -Match 'rung 0 Stopped'
+    }
 }
