@@ -36,7 +36,7 @@ bash scripts/slurm-local.sh
 step "Build ($configuration, warnings are errors)"
 dotnet build HerTools.sln -c "$configuration" -nologo -warnaserror
 
-step "Format: the house format of .editorconfig, and no C# line over 160 characters"
+step "Format: the house format of .editorconfig, no C# line over 160 characters, no src/ file over 500 lines"
 # Whitespace only (about 10 s on an idle machine): `dotnet format whitespace HerTools.sln` applies it. dotnet format
 # does not wrap lines, so the limit is checked here.
 dotnet format whitespace HerTools.sln --verify-no-changes
@@ -44,6 +44,14 @@ long_lines=$(find src tests bench -name '*.cs' -not -path '*/obj/*' -not -path '
     xargs -0 awk 'length > 160 { print FILENAME ":" FNR ": " length " characters" }')
 if [[ -n $long_lines ]]; then
     printf 'test.sh: lines over 160 characters (.editorconfig max_line_length):\n%s\n' "$long_lines" >&2
+    exit 1
+fi
+# Small files (the house style): no source file of the product over 500 lines.
+long_files=$(find src -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -print0 |
+    xargs -0 awk 'FNR == 1 && previous { if (lines > 500) print previous ": " lines " lines" } { previous = FILENAME; lines = FNR }
+        END { if (lines > 500) print previous ": " lines " lines" }')
+if [[ -n $long_files ]]; then
+    printf 'test.sh: source files over 500 lines (split them by concern):\n%s\n' "$long_files" >&2
     exit 1
 fi
 

@@ -30,10 +30,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly GoalObservation[] _firstObservations;
     private readonly Stopwatch _clock = new();
 
-    private CsvLog<ProgressRow>? _progressLog;
-    private CsvLog<EvalRow>? _evalLog;
-    private TensorBoardLog? _tensorBoard;
-    private CheckpointStore? _store;
+    private RunOutputs? _outputs;
     private string? _lastCheckpoint, _bestCheckpoint;
     private IProgress<TrainingProgress>? _progress;
     private string? _lastThreadSwitch;
@@ -358,8 +355,7 @@ internal sealed class TrainingRun : IDisposable
             Timesteps = _state.Timesteps, Episodes = _state.Episodes, SuccessRate = result.SuccessRate,
             MeanReturn = result.MeanReturn, MeanFinalDistance = result.MeanFinalDistance,
         };
-        _evalLog!.Append(row);
-        AddToTensorBoard("eval/", row.Timesteps, row.Scalars());
+        _outputs!.Append(row);
         if (_state.BestEval is null || result.SuccessRate > _state.BestEval)
         {
             _state.BestEval = result.SuccessRate;
@@ -375,17 +371,8 @@ internal sealed class TrainingRun : IDisposable
         double wall = WallTimeSeconds;
         var row = _interval.ToRow(_parts.ProgressSchema, _runId, _config.Seed, _configHash, _state.Timesteps, _state.Episodes,
             _state.GradientSteps, wall, _state.LastEval);
-        _progressLog!.Append(row);
-        AddToTensorBoard("progress/", row.Timesteps, row.Scalars());
+        _outputs!.Append(row);
         _interval.Restart(_state.Timesteps, wall);
-    }
-
-    // log.tensorboard: the row's scalars as one event, flushed so a TensorBoard watching sees it now.
-    private void AddToTensorBoard(string prefix, long step, IEnumerable<(string Column, double Value)> scalars)
-    {
-        if (_tensorBoard is null) return;
-        _tensorBoard.AddScalars(step, scalars.Select(s => (prefix + s.Column, s.Value)), DateTimeOffset.UtcNow);
-        _tensorBoard.Flush();
     }
 
     private void SaveBestIfPending()
@@ -403,15 +390,12 @@ internal sealed class TrainingRun : IDisposable
         _clock.Stop();
         ThrowIfWeightsNotFinite();
         _lastCheckpoint = WriteCheckpoint(CheckpointStore.StepName(_state.Timesteps), _config.Checkpoint.SaveReplayBuffer);
-        _store!.ApplyRetention(_config.Checkpoint.KeepLast);
+        _outputs!.Checkpoints.ApplyRetention(_config.Checkpoint.KeepLast);
         _clock.Start();
     }
 
     private string WriteCheckpoint(string name, bool withBuffer)
     {
-        // The logs reach the disk before the checkpoint that vouches for them.
-        _progressLog!.FlushToDisk();
-        _evalLog!.FlushToDisk();
         var files = RunCheckpoint.Files(WithRunId(), _parts, s => _state.Write(s, WallTimeSeconds, _interval, _parts, withEnvState: !_envStateLost),
             withBuffer);
         var summary = new CheckpointSummary(_runId, _state.Timesteps, _state.Episodes, _config.Env.Id, _config.Algo, _state.LastEval, _state.BestEval,
@@ -420,12 +404,10 @@ internal sealed class TrainingRun : IDisposable
             Extra = new Dictionary<string, string>
             {
                 ["seed"] = _config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["config_hash"] = _configHash,
-                // What the logs held when the checkpoint was taken: a resume cuts them back to exactly this.
-                [RunResume.ProgressBytesKey] = _progressLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [RunResume.EvalBytesKey] = _evalLog!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
-        return _store!.Save(name, summary, files);
+        // The logs reach the disk before the checkpoint that vouches for them, and it records their lengths.
+        return _outputs!.SaveCheckpoint(name, summary, files);
     }
 
     private void ThrowIfNotFinite(string quantity, double value)
@@ -499,17 +481,12 @@ internal sealed class TrainingRun : IDisposable
 
     private void OpenLogs()
     {
-        _progressLog = new CsvLog<ProgressRow>(RunFiles.ProgressPath(_runDirectory), _parts.ProgressColumns);
-        _evalLog = new CsvLog<EvalRow>(RunFiles.EvalPath(_runDirectory));
-        _store = new CheckpointStore(_runDirectory);
-        if (_config.Log.Tensorboard) _tensorBoard = new TensorBoardLog(_runDirectory, DateTimeOffset.UtcNow);
+        _outputs = new RunOutputs(_runDirectory, _parts.ProgressColumns, _config.Log.Tensorboard);
     }
 
     public void Dispose()
     {
-        _progressLog?.Dispose();
-        _evalLog?.Dispose();
-        _tensorBoard?.Dispose();
+        _outputs?.Dispose();
         _parts.Dispose();
     }
 }
