@@ -11,42 +11,56 @@ using TorchSharp;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>train-speed [--learner ddpg|td3|sac] [--threads N] [--steps N] [--hidden W] [--batch B] [--n-envs E]</c>: the product's own training run
-/// (<see cref="HerTrainer.TrainHer"/>, the path <c>her-tools train</c> takes) of DDPG+HER on PointGoal-v0, future
-/// strategy, 4 sampled goals, one gradient step and one target update per step of the E environment copies
-/// (<c>n_envs</c>, default 1: per environment step), two hidden layers of W, batch B. Prints <c>env_steps_per_s</c>
-/// (that run, read from its progress.csv, in transitions), and beside it the bare update:
-/// <c>gradient_steps_per_s</c> (the learner's update and target update alone, on a batch of B) and
+/// <c>train-speed [--learner ddpg|td3|sac] [--env point_goal|push2d] [--threads N] [--steps N] [--learning-starts L] [--hidden W] [--batch B]
+/// [--n-envs E]</c>: the product's own training run (<see cref="HerTrainer.TrainHer"/>, the path <c>her-tools train</c> takes) of the learner
+/// with HER on PointGoal-v0 (default) or Push2D-v0, future strategy, 4 sampled goals, one gradient step and one target update per step of
+/// the E environment copies (<c>n_envs</c>, default 1: per environment step), two hidden layers of W, batch B, learning starting after L
+/// steps (default max(300, B)), at Stable-Baselines3's settings for the side-by-side in <c>bench/sb3</c> (learning rate 1e-3, gamma 0.95,
+/// tau 0.05, absolute goals, no random actions or action penalty; Gaussian noise 0.2 for DDPG and TD3, SAC exploring by sampling).
+/// Prints <c>env_steps_per_s</c> (that run, read from its progress.csv, over the steps after learning started, in transitions), and for
+/// DDPG on PointGoal-v0 beside it the bare update: <c>gradient_steps_per_s</c> (the learner's update and target update alone, on a batch of B) and
 /// <c>bound_updates_per_s</c>, the rate this machine allows at this thread count:
 /// <c>1 / (FLOPs per update / measured matmul FLOP/s + measured per-update overhead)</c>, the overhead being the time
 /// of a whole update with tiny networks at the same batch size.
-/// With <c>--learner td3</c> or <c>sac</c> it prints <c>env_steps_per_s</c> of the product's run with that learner
-/// (<c>algo: td3_her</c> / <c>sac_her</c>, the same schedule and sizes; SAC explores by sampling, without added noise).
 /// </summary>
 public static class TrainSpeedBenchmark
 {
     private const int WarmupSteps = 300;
 
+    /// <summary>The environments <c>--env</c> takes (bench/sb3/train_speed.py's names), each with its id.</summary>
+    private static readonly Dictionary<string, string> EnvIdByName = new(StringComparer.Ordinal)
+    {
+        ["point_goal"] = "PointGoal-v0",
+        ["push2d"] = "Push2D-v0",
+    };
+
     public static int Run(BenchArgs args)
     {
         string learner = args.String("learner", "ddpg");
+        string envName = args.String("env", "point_goal");
         int threads = args.Int("threads", 1);
         int steps = args.Int("steps", 2000);
         int hidden = args.Int("hidden", 256);
         int batchSize = args.Int("batch", 256);
         int copies = args.Int("n-envs", 1);
+        int learningStarts = args.Int("learning-starts", Math.Max(WarmupSteps, batchSize));
         args.EnsureAllUsed();
         if (threads < 1 || steps < 1 || hidden < 1 || batchSize < 1 || copies < 1)
             throw new ArgumentException("threads, steps, hidden, batch and n-envs must be positive");
         if (learner is not ("ddpg" or "td3" or "sac")) throw new ArgumentException($"--learner must be ddpg, td3 or sac, got '{learner}'");
-        if (learner != "ddpg")
+        if (!EnvIdByName.ContainsKey(envName))
+            throw new ArgumentException($"--env must be {string.Join(" or ", EnvIdByName.Keys)}, got '{envName}'");
+        if (learningStarts < batchSize) throw new ArgumentException($"--learning-starts ({learningStarts}) must be at least --batch ({batchSize})");
+        var run = new SpeedRun(learner, envName, threads, steps, hidden, batchSize, copies, learningStarts);
+        if (learner != "ddpg" || envName != "point_goal")
         {
-            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies, learner));
+            BenchArgs.Print("env_steps_per_s", ProductLoopStepsPerSecond(run));
+            BenchArgs.Print("learning_starts", learningStarts);
             BenchArgs.Print("threads", threads);
             return 0;
         }
 
-        double productSteps = ProductLoopStepsPerSecond(threads, steps, hidden, batchSize, copies);
+        double productSteps = ProductLoopStepsPerSecond(run);
 
         // The bare update and the bound: matmul rate at this thread count, and the fixed cost of an update whose arithmetic is negligible.
         var env = new PointGoalEnv();
@@ -70,31 +84,39 @@ public static class TrainSpeedBenchmark
         BenchArgs.Print("mflop_per_update", flopsPerUpdate / 1e6);
         BenchArgs.Print("matmul_gflop_per_s", flopsPerSecond / 1e9);
         BenchArgs.Print("update_overhead_ms", overheadSeconds * 1e3);
+        BenchArgs.Print("learning_starts", learningStarts);
         BenchArgs.Print("threads", threads);
         BenchArgs.Print("n_envs", copies);
         return 0;
     }
 
+    /// <summary>What one <c>train-speed</c> run trains: the options as given.</summary>
+    private sealed record SpeedRun(string Learner, string Env, int Threads, int Steps, int Hidden, int BatchSize, int Copies, int LearningStarts);
+
     /// <summary>
-    /// Environment steps per second of <see cref="HerTrainer.TrainHer"/> itself (algo: her, future, k=4, one gradient
-    /// step and one target update per step), read from progress.csv over the steps after learning started, so the
-    /// random warm-up and the final evaluation are left out.
+    /// Environment steps per second of <see cref="HerTrainer.TrainHer"/> itself (future, k=4, one gradient step and one target update per
+    /// step), read from progress.csv over the steps after learning started, so the random warm-up and the final evaluation are left out.
+    /// The settings are bench/sb3/train_speed.py's, so the two time the same work: the environment, relabeling, network and batch sizes, and
+    /// exploration (DDPG and TD3 add Gaussian noise 0.2; SAC samples its policy).
     /// </summary>
-    private static double ProductLoopStepsPerSecond(int threads, int steps, int hidden, int batchSize, int copies, string learner = "ddpg")
+    private static double ProductLoopStepsPerSecond(SpeedRun run)
     {
-        int warmup = Math.Max(WarmupSteps, batchSize);
-        int interval = Math.Max(copies, steps / 4 / copies * copies);
+        int interval = Math.Max(run.Copies, run.Steps / 4 / run.Copies * run.Copies);
+        string noise = run.Learner == "sac" ? "none" : "gaussian";
+        // The point_goal preset names every key the run depends on, each overridden here but the environment's id.
         var config = ConfigLoader.LoadPreset("point_goal",
         [
-            learner == "ddpg" ? "algo=her" : $"algo={learner}_her", $"threads={threads}", $"ddpg.hidden_sizes=[{hidden}, {hidden}]",
-            $"ddpg.batch_size={batchSize}",
-            $"ddpg.learning_starts={warmup}", "ddpg.train_freq=1", "ddpg.gradient_steps=1", "ddpg.schedule=step",
-            $"total_timesteps={warmup + 4 * interval}", $"log.log_interval={interval}", "eval.eval_freq=0", "eval.n_eval_episodes=1",
-            "checkpoint.keep_best=false", "ddpg.buffer_size=100000", $"n_envs={copies}",
-            .. learner == "sac" ? (string[])["ddpg.action_l2=0", "ddpg.action_noise=none", "ddpg.random_eps=0"] : [],
+            $"env.id={EnvIdByName[run.Env]}",
+            run.Learner == "ddpg" ? "algo=her" : $"algo={run.Learner}_her", $"threads={run.Threads}",
+            $"ddpg.hidden_sizes=[{run.Hidden}, {run.Hidden}]", $"ddpg.batch_size={run.BatchSize}", $"ddpg.learning_starts={run.LearningStarts}",
+            "ddpg.train_freq=1", "ddpg.gradient_steps=1", "ddpg.schedule=step", "ddpg.actor_lr=0.001", "ddpg.critic_lr=0.001",
+            "ddpg.gamma=0.95", "ddpg.tau=0.05", $"ddpg.action_noise={noise}", "ddpg.noise_sigma=0.2", "ddpg.random_eps=0", "ddpg.action_l2=0",
+            "ddpg.relative_goals=false", "her.n_sampled_goal=4", "her.goal_selection_strategy=future",
+            $"total_timesteps={run.LearningStarts + 4 * interval}", $"log.log_interval={interval}", "eval.eval_freq=0",
+            "eval.n_eval_episodes=1", "checkpoint.keep_best=false", "ddpg.buffer_size=100000", $"n_envs={run.Copies}",
         ]);
-        using var run = BenchRun.Train(config);
-        var rows = CsvLog<ProgressRow>.ReadAll(run.Result.ProgressCsvPath).Where(r => r.Timesteps >= warmup).ToList();
+        using var trained = BenchRun.Train(config);
+        var rows = CsvLog<ProgressRow>.ReadAll(trained.Result.ProgressCsvPath).Where(r => r.Timesteps >= run.LearningStarts).ToList();
         var (first, last) = (rows[0], rows[^1]);
         return (last.Timesteps - first.Timesteps) / (last.WallTimeSeconds - first.WallTimeSeconds);
     }
