@@ -81,10 +81,40 @@ def _pack_floats(values):
     return struct.pack("<%df" % len(flat), *flat)
 
 
-def _unpack_floats(data):
+# A compute request is the hot message (one per gradient step, hundreds of rows): its batches are read, checked and
+# written whole, by NumPy when it is there, never row by row in Python.
+
+def _goal_rows(body, n, width):
+    """The achieved and desired goals of a compute body (after its u32 n): float32 arrays of shape (n, width) with
+    NumPy (writable copies: the environment may compute in place), lists of n rows otherwise."""
+    count = n * width
     if _np is not None:
-        return _np.frombuffer(data, dtype="<f4").astype(_np.float32)
-    return list(struct.unpack("<%df" % (len(data) // 4), data))
+        floats = _np.frombuffer(body, dtype="<f4", count=2 * count, offset=4).astype(_np.float32)
+        return floats[:count].reshape(n, width), floats[count:].reshape(n, width)
+    floats = _float32_struct(2 * count).unpack_from(body, 4)
+    return ([list(floats[i:i + width]) for i in range(0, count, width)],
+            [list(floats[i:i + width]) for i in range(count, 2 * count, width)])
+
+
+def _batch_values(values, n, what):
+    """A batched result (rewards or flags) as n float32 values: a NumPy array, or a list without NumPy."""
+    flat = _np.asarray(values, dtype="<f4").reshape(-1) if _np is not None else _flat(values)
+    if len(flat) != n:
+        raise ValueError("%s returned %d values for %d rows" % (what, len(flat), n))
+    return flat
+
+
+def _batch_bytes(values):
+    if _np is not None:
+        return values.tobytes()
+    return _float32_struct(len(values)).pack(*values)
+
+
+def _batch_flags(values):
+    """One byte a flag, 1 for a true (non-zero) value."""
+    if _np is not None:
+        return (values != 0).astype(_np.uint8).tobytes()
+    return bytes([1 if v else 0 for v in values])
 
 
 def _float32_struct(n):
@@ -239,18 +269,14 @@ class _Server:
                                                                              1 if truncated else 0, _is_success(info)))
         elif kind == COMPUTE:
             (n,) = struct.unpack_from("<I", body, 0)
-            width = self.goal_size
-            floats = _unpack_floats(body[4:4 + 8 * n * width])
-            achieved = _rows(floats[:n * width], n, width)
-            desired = _rows(floats[n * width:], n, width)
-            rewards = _flat(self.env.compute_reward(achieved, desired, {}))
-            if len(rewards) != n:
-                raise ValueError("compute_reward returned %d rewards for %d rows" % (len(rewards), n))
-            if hasattr(self.env, "compute_terminated"):
-                terminated = bytes(1 if t else 0 for t in _flat(self.env.compute_terminated(achieved, desired, {})))
+            achieved, desired = _goal_rows(body, n, self.goal_size)
+            env = self.env
+            rewards = _batch_values(env.compute_reward(achieved, desired, {}), n, "compute_reward")
+            if hasattr(env, "compute_terminated"):
+                terminated = _batch_flags(_batch_values(env.compute_terminated(achieved, desired, {}), n, "compute_terminated"))
             else:
                 terminated = bytes(n)
-            self.send(COMPUTED, _float32_struct(n).pack(*rewards) + terminated)
+            self.send(COMPUTED, _batch_bytes(rewards) + terminated)
         elif kind == GET_STATE:
             state = bytes(self.env.get_state())
             self.send(STATE, struct.pack("<I", len(state)) + state)

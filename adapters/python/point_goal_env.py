@@ -17,6 +17,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hertools_env import serve  # noqa: E402  (beside this file)
 
+try:
+    import numpy as _np
+except ImportError:  # then the adapter hands batches over as lists, and they are computed row by row
+    _np = None
+
 
 _FLOAT32 = struct.Struct("<f")
 
@@ -81,9 +86,13 @@ class PointGoalEnv:
                 self._t >= self.max_episode_steps, {"is_success": 1.0 if success else 0.0})
 
     def compute_reward(self, achieved_goal, desired_goal, info):
+        if _np is not None:
+            return _np.where(self._reached_rows(achieved_goal, desired_goal), _np.float32(0.0), _np.float32(-1.0))
         return [0.0 if self._reached(a[0], d[0]) else -1.0 for a, d in zip(achieved_goal, desired_goal)]
 
     def compute_terminated(self, achieved_goal, desired_goal, info):
+        if _np is not None:
+            return self._reached_rows(achieved_goal, desired_goal) & self.terminate_on_success
         return [self.terminate_on_success and self._reached(a[0], d[0]) for a, d in zip(achieved_goal, desired_goal)]
 
     def get_state(self):
@@ -95,6 +104,13 @@ class PointGoalEnv:
 
     def _reached(self, achieved, desired):
         return abs(f32(float(achieved) - float(desired))) <= self.distance_threshold
+
+    def _reached_rows(self, achieved_goal, desired_goal):
+        """_reached of every row at once, in the same float32 arithmetic: a float32 difference is the float32
+        rounding of the exact one, as f32(a - d) is."""
+        achieved = _np.asarray(achieved_goal, dtype=_np.float32)[..., 0]
+        desired = _np.asarray(desired_goal, dtype=_np.float32)[..., 0]
+        return _np.abs(achieved - desired) <= _np.float32(self.distance_threshold)
 
     def _observation(self):
         return {"observation": [self._x, self._v], "achieved_goal": [self._x], "desired_goal": [self._g]}

@@ -110,6 +110,46 @@ public sealed class ProcessGoalEnvTests : IDisposable
         Assert.Equal([true, false, true], terminated);
     }
 
+    [Fact]
+    public void Terminated_flags_are_those_of_the_batch_asked_even_when_the_last_reward_batch_had_the_same_size()
+    {
+        using var python = ProcessGoalEnv.Start(["python3", PointGoalScript], new Dictionary<string, object?> { ["terminate_on_success"] = true },
+            TimeSpan.FromSeconds(30));
+        float[] achieved = [0f, 0.5f, -0.2f], desired = [0.04f, 0.9f, -0.2f], other = [0.5f, 0.5f, 0.9f];
+        var rewards = new float[3];
+        var terminated = new bool[3];
+        python.ComputeReward(achieved, desired, [], rewards);
+        python.ComputeTerminated(achieved, other, [], terminated); // not the batch whose flags came with the rewards
+        Assert.Equal([false, true, false], terminated);
+        python.ComputeReward(achieved, other, [], rewards);
+        Assert.Equal([-1f, 0f, -1f], rewards);
+        python.ComputeTerminated(achieved[..2], desired[..2], [], terminated.AsSpan(0, 2)); // fewer rows
+        Assert.Equal([true, false], terminated[..2]);
+    }
+
+    [Theory]
+    [InlineData("compute_reward", "reported an error in compute: ValueError: compute_reward returned 2 values for 3 rows")]
+    [InlineData("compute_terminated", "reported an error in compute: ValueError: compute_terminated returned 2 values for 3 rows")]
+    public void A_batched_answer_with_too_few_rows_is_an_error_naming_the_method(string method, string expected)
+    {
+        string script = Path.Combine(_root, "short.py");
+        File.WriteAllText(script, $$"""
+            import sys
+            sys.path.insert(0, {{Quote(Adapter)}})
+            import point_goal_env
+            from hertools_env import serve
+
+            class Short(point_goal_env.PointGoalEnv):
+                def {{method}}(self, achieved_goal, desired_goal, info):
+                    return list(super().{{method}}(achieved_goal, desired_goal, info))[:-1]
+
+            serve(Short)
+            """);
+        using var env = ProcessGoalEnv.Start(["python3", script], null, TimeSpan.FromSeconds(30));
+        var error = Assert.Throws<ProcessEnvException>(() => env.ComputeReward([0f, 0.5f, -0.2f], [0.04f, 0.9f, -0.2f], [], new float[3]));
+        Assert.Contains(expected, error.Message);
+    }
+
     // A child that misbehaves in step: it crashes, hangs, or writes text where frames belong.
     [Theory]
     [InlineData("crash", "ended during step (exit code 3)")]

@@ -17,11 +17,16 @@ internal sealed class ProcessEnvChannel : IDisposable
     private static readonly Lock LiveGate = new();
     private static readonly HashSet<ProcessEnvChannel> Live = [];
 
+    // Replies are read through a buffer: one read call takes a whole reply (its length and body) off the pipe.
+    private const int ReadBufferBytes = 64 << 10;
+
     private readonly Process _process;
     private readonly Stream _stdin, _stdout;
     private readonly Queue<string> _stderr = new();
-    private readonly MemoryStream _request = new();
     private readonly byte[] _header = new byte[4];
+    // The next request's frame (length, type, body), written in place by the caller: no copy, no allocation a step.
+    private byte[] _request = new byte[256];
+    private int _requestLength;
     private readonly TimeSpan _timeout;
     private readonly Timer _watchdog;
     private long _deadline = long.MaxValue; // Stopwatch ticks; the watchdog kills the child past it
@@ -64,29 +69,43 @@ internal sealed class ProcessEnvChannel : IDisposable
         lock (LiveGate) Live.Add(this);
         _process.BeginErrorReadLine();
         _stdin = _process.StandardInput.BaseStream;
-        _stdout = _process.StandardOutput.BaseStream;
+        _stdout = new BufferedStream(_process.StandardOutput.BaseStream, ReadBufferBytes);
         _watchdog = new Timer(_ => Watch(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>The command line, as errors show it.</summary>
     public string Command { get; }
 
-    /// <summary>Sends one request and returns the reply's body (after its type byte), which stays valid until the next request.</summary>
+    /// <summary>Sends a request of type <paramref name="type"/> with <paramref name="body"/> and returns the reply's body
+    /// (see <see cref="Send"/>).</summary>
     /// <exception cref="ProcessEnvException">The child crashed, hung, reported an error or broke the protocol; it is killed.</exception>
-    public ReadOnlySpan<byte> Request(byte type, Action<BinaryWriter>? body, byte expectedReply)
+    public ReadOnlySpan<byte> Request(byte type, ReadOnlySpan<byte> body, byte expectedReply)
+    {
+        body.CopyTo(StartRequest(type, body.Length));
+        return Send(expectedReply);
+    }
+
+    /// <summary>Starts the next request: its <paramref name="bodyLength"/> body bytes, to be filled in place before
+    /// <see cref="Send"/> sends them.</summary>
+    public Span<byte> StartRequest(byte type, int bodyLength)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        int frameLength = 5 + bodyLength;
+        if (_request.Length < frameLength) _request = new byte[Math.Max(frameLength, _request.Length * 2)];
+        BinaryPrimitives.WriteUInt32LittleEndian(_request, (uint)(bodyLength + 1));
+        _request[4] = type;
+        _requestLength = frameLength;
+        return _request.AsSpan(5, bodyLength);
+    }
+
+    /// <summary>Sends the request <see cref="StartRequest"/> started and returns the reply's body (after its type byte),
+    /// which stays valid until the next request.</summary>
+    /// <exception cref="ProcessEnvException">The child crashed, hung, reported an error or broke the protocol; it is killed.</exception>
+    public ReadOnlySpan<byte> Send(byte expectedReply)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte type = _request[4];
         if (_broken) throw Fail($"environment process '{Command}' failed earlier");
-        _request.SetLength(0);
-        _request.Write(_header);
-        _request.WriteByte(type);
-        if (body is not null)
-        {
-            using var writer = new BinaryWriter(_request, Encoding.UTF8, leaveOpen: true);
-            body(writer);
-        }
-        byte[] frame = _request.GetBuffer();
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(_request.Length - 4));
 
         // The first answer comes after the process started up (an interpreter, its imports): it gets at least a minute.
         double seconds = type == ProcessEnvProtocol.Hello ? Math.Max(_timeout.TotalSeconds, StartupSeconds) : _timeout.TotalSeconds;
@@ -94,7 +113,7 @@ internal sealed class ProcessEnvChannel : IDisposable
         int length;
         try
         {
-            _stdin.Write(frame, 0, (int)_request.Length);
+            _stdin.Write(_request, 0, _requestLength);
             _stdin.Flush();
             if (!ReadExactly(_header)) throw Fail(Ended(type));
             length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(_header), int.MaxValue);
@@ -186,9 +205,7 @@ internal sealed class ProcessEnvChannel : IDisposable
             // Asked to close, a child ends by itself; one that does not within a second is killed.
             try
             {
-                _request.SetLength(0);
-                _request.Write([1, 0, 0, 0, ProcessEnvProtocol.Close]);
-                _stdin.Write(_request.GetBuffer(), 0, (int)_request.Length);
+                _stdin.Write([1, 0, 0, 0, ProcessEnvProtocol.Close]);
                 _stdin.Close();
                 _process.WaitForExit(1000);
             }

@@ -20,8 +20,10 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
     private readonly int _observationSize, _goalSize, _actionSize;
     private readonly bool _computesTerminated;
     // The last compute batch: the buffer asks rewards and then terminated flags of the same rows, one message for both.
+    // The arrays are reused (a batch a gradient step); _lastRows says how much of them is the last batch.
     private float[] _lastAchieved = [], _lastDesired = [];
     private bool[] _lastTerminated = [];
+    private int _lastRows = -1;
 
     private protected ProcessGoalEnv(ProcessEnvChannel channel, string id, int maxEpisodeSteps, GoalObservationSpace space, Box action, bool computesTerminated)
     {
@@ -49,7 +51,8 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
         var channel = new ProcessEnvChannel(command, timeout);
         try
         {
-            var body = channel.Request(ProcessEnvProtocol.Hello, w =>
+            var hello = new MemoryStream();
+            using (var w = new BinaryWriter(hello))
             {
                 w.Write(ProcessEnvProtocol.Version);
                 var given = options ?? new Dictionary<string, object?>();
@@ -65,7 +68,8 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
                         _ => value.ToString() ?? "",
                     });
                 }
-            }, ProcessEnvProtocol.Spaces);
+            }
+            var body = channel.Request(ProcessEnvProtocol.Hello, hello.ToArray(), ProcessEnvProtocol.Spaces);
             var reader = new SpanReader(body, channel, ProcessEnvProtocol.Hello);
             uint version = reader.UInt32();
             if (version != ProcessEnvProtocol.Version)
@@ -101,7 +105,10 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
 
     public GoalObservation Reset(ulong? seed = null)
     {
-        var body = _channel.Request(ProcessEnvProtocol.Reset, w => { w.Write(seed.HasValue); w.Write(seed ?? 0); }, ProcessEnvProtocol.Observation);
+        var request = _channel.StartRequest(ProcessEnvProtocol.Reset, 9);
+        request[0] = seed.HasValue ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt64LittleEndian(request[1..], seed ?? 0);
+        var body = _channel.Send(ProcessEnvProtocol.Observation);
         if (body.Length != 4 * (_observationSize + 2 * _goalSize))
             throw _channel.Malformed(ProcessEnvProtocol.Reset, $"{body.Length} bytes; its spaces make an observation {4 * (_observationSize + 2 * _goalSize)}");
         return ReadObservation(body);
@@ -110,8 +117,7 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
     public StepResult Step(ReadOnlySpan<float> action)
     {
         if (action.Length != _actionSize) throw new ArgumentException($"{Id} takes {_actionSize} action values, got {action.Length}", nameof(action));
-        float[] sent = action.ToArray();
-        var body = _channel.Request(ProcessEnvProtocol.Step, w => w.Write(MemoryMarshal.AsBytes(sent.AsSpan())), ProcessEnvProtocol.StepResult);
+        var body = _channel.Request(ProcessEnvProtocol.Step, MemoryMarshal.AsBytes(action), ProcessEnvProtocol.StepResult);
         int observationBytes = 4 * (_observationSize + 2 * _goalSize);
         if (body.Length != observationBytes + 7)
             throw _channel.Malformed(ProcessEnvProtocol.Step, $"{body.Length} bytes; its spaces make a step result {observationBytes + 7}");
@@ -123,19 +129,22 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
 
     public void ComputeReward(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<float> rewards)
     {
-        int n = rewards.Length;
-        float[] achieved = achievedGoals[..(n * _goalSize)].ToArray(), desired = desiredGoals[..(n * _goalSize)].ToArray();
-        var body = _channel.Request(ProcessEnvProtocol.Compute, w =>
-        {
-            w.Write(n);
-            w.Write(MemoryMarshal.AsBytes(achieved.AsSpan()));
-            w.Write(MemoryMarshal.AsBytes(desired.AsSpan()));
-        }, ProcessEnvProtocol.Computed);
+        int n = rewards.Length, values = n * _goalSize;
+        var achieved = achievedGoals[..values];
+        var desired = desiredGoals[..values];
+        _lastRows = -1; // until the reply is in
+        var request = _channel.StartRequest(ProcessEnvProtocol.Compute, 4 + 8 * values);
+        BinaryPrimitives.WriteInt32LittleEndian(request, n);
+        MemoryMarshal.AsBytes(achieved).CopyTo(request[4..]);
+        MemoryMarshal.AsBytes(desired).CopyTo(request[(4 + 4 * values)..]);
+        var body = _channel.Send(ProcessEnvProtocol.Computed);
         if (body.Length != 5 * n) throw _channel.Malformed(ProcessEnvProtocol.Compute, $"{body.Length} bytes for {n} rows; expected {5 * n}");
         MemoryMarshal.Cast<byte, float>(body[..(4 * n)]).CopyTo(rewards);
-        _lastTerminated = new bool[n];
+        if (_lastTerminated.Length < n) (_lastTerminated, _lastAchieved, _lastDesired) = (new bool[n], new float[values], new float[values]);
         for (int i = 0; i < n; i++) _lastTerminated[i] = body[4 * n + i] != 0;
-        (_lastAchieved, _lastDesired) = (achieved, desired);
+        achieved.CopyTo(_lastAchieved);
+        desired.CopyTo(_lastDesired);
+        _lastRows = n;
     }
 
     public void ComputeTerminated(ReadOnlySpan<float> achievedGoals, ReadOnlySpan<float> desiredGoals, ReadOnlySpan<StepInfo> infos, Span<bool> terminated)
@@ -145,15 +154,15 @@ public class ProcessGoalEnv : IGoalEnv, IComputesTerminated, IThreadSafeEnv, IDi
             terminated.Clear(); // the process computes no termination: its episodes end by time limit only
             return;
         }
-        int n = terminated.Length;
-        bool same = _lastTerminated.Length == n && achievedGoals[..(n * _goalSize)].SequenceEqual(_lastAchieved)
-            && desiredGoals[..(n * _goalSize)].SequenceEqual(_lastDesired);
+        int n = terminated.Length, values = n * _goalSize;
+        bool same = _lastRows == n && achievedGoals[..values].SequenceEqual(_lastAchieved.AsSpan(0, values))
+            && desiredGoals[..values].SequenceEqual(_lastDesired.AsSpan(0, values));
         if (!same)
         {
             Span<float> rewards = n <= 1024 ? stackalloc float[n] : new float[n];
             ComputeReward(achievedGoals, desiredGoals, infos, rewards);
         }
-        _lastTerminated.CopyTo(terminated);
+        _lastTerminated.AsSpan(0, n).CopyTo(terminated);
     }
 
     /// <summary>Asks the process to end, and kills it if it does not.</summary>

@@ -11,7 +11,7 @@ public sealed class StatefulProcessGoalEnv : ProcessGoalEnv, ISavesState
 
     public void WriteState(BinaryWriter writer)
     {
-        var body = Channel.Request(ProcessEnvProtocol.GetState, null, ProcessEnvProtocol.State);
+        var body = Channel.Request(ProcessEnvProtocol.GetState, [], ProcessEnvProtocol.State);
         if (body.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(body) != body.Length - 4)
             throw Channel.Malformed(ProcessEnvProtocol.GetState, "a state whose length does not match its frame");
         writer.Write(body.Length - 4);
@@ -21,6 +21,9 @@ public sealed class StatefulProcessGoalEnv : ProcessGoalEnv, ISavesState
     public void ReadState(BinaryReader reader)
     {
         byte[] state = reader.ReadBytes(reader.ReadInt32());
-        Channel.Request(ProcessEnvProtocol.SetState, w => { w.Write((uint)state.Length); w.Write(state); }, ProcessEnvProtocol.Ok);
+        var request = Channel.StartRequest(ProcessEnvProtocol.SetState, 4 + state.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(request, (uint)state.Length);
+        state.CopyTo(request[4..]);
+        Channel.Send(ProcessEnvProtocol.Ok);
     }
 }
