@@ -113,7 +113,7 @@ def _batch_bytes(values):
 def _batch_flags(values):
     """One byte a flag, 1 for a true (non-zero) value."""
     if _np is not None:
-        return (values != 0).astype(_np.uint8).tobytes()
+        return (values != 0).tobytes()  # a NumPy bool is one byte, 0 or 1
     return bytes([1 if v else 0 for v in values])
 
 

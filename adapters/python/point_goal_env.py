@@ -92,7 +92,9 @@ class PointGoalEnv:
 
     def compute_terminated(self, achieved_goal, desired_goal, info):
         if _np is not None:
-            return self._reached_rows(achieved_goal, desired_goal) & self.terminate_on_success
+            if not self.terminate_on_success:
+                return _np.zeros(len(achieved_goal), dtype=bool)
+            return self._reached_rows(achieved_goal, desired_goal)
         return [self.terminate_on_success and self._reached(a[0], d[0]) for a, d in zip(achieved_goal, desired_goal)]
 
     def get_state(self):

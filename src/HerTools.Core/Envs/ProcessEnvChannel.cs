@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace HerTools.Core.Envs;
 
@@ -19,9 +21,14 @@ internal sealed class ProcessEnvChannel : IDisposable
 
     // Replies are read through a buffer: one read call takes a whole reply (its length and body) off the pipe.
     private const int ReadBufferBytes = 64 << 10;
+    // How long a request polls for its reply before it blocks: a step's comes within about 50 us (see PipeReadiness).
+    private static readonly long PollTicks = Stopwatch.Frequency / 5000; // 200 us
 
     private readonly Process _process;
     private readonly Stream _stdin, _stdout;
+    private readonly SafePipeHandle? _stdoutPipe;
+    private readonly byte[] _in = new byte[ReadBufferBytes];
+    private int _inStart, _inEnd; // _in[_inStart.._inEnd) is read from the pipe but not yet taken
     private readonly Queue<string> _stderr = new();
     private readonly byte[] _header = new byte[4];
     // The next request's frame (length, type, body), written in place by the caller: no copy, no allocation a step.
@@ -69,7 +76,8 @@ internal sealed class ProcessEnvChannel : IDisposable
         lock (LiveGate) Live.Add(this);
         _process.BeginErrorReadLine();
         _stdin = _process.StandardInput.BaseStream;
-        _stdout = new BufferedStream(_process.StandardOutput.BaseStream, ReadBufferBytes);
+        _stdout = _process.StandardOutput.BaseStream;
+        _stdoutPipe = (_stdout as PipeStream)?.SafePipeHandle;
         _watchdog = new Timer(_ => Watch(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
@@ -115,6 +123,7 @@ internal sealed class ProcessEnvChannel : IDisposable
         {
             _stdin.Write(_request, 0, _requestLength);
             _stdin.Flush();
+            if (_inEnd == _inStart && _stdoutPipe is not null) PipeReadiness.WaitReadable(_stdoutPipe, PollTicks);
             if (!ReadExactly(_header)) throw Fail(Ended(type));
             length = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(_header), int.MaxValue);
             if (length < 1 || length > ProcessEnvProtocol.MaxFrameBytes)
@@ -153,8 +162,16 @@ internal sealed class ProcessEnvChannel : IDisposable
         int done = 0;
         while (done < into.Length)
         {
-            int n = _stdout.Read(into[done..]);
-            if (n == 0) return false;
+            if (_inStart == _inEnd)
+            {
+                // Whatever the pipe holds, up to a buffer: the rest of the reply, usually, in one call.
+                _inStart = 0;
+                _inEnd = _stdout.Read(_in);
+                if (_inEnd == 0) return false;
+            }
+            int n = Math.Min(into.Length - done, _inEnd - _inStart);
+            _in.AsSpan(_inStart, n).CopyTo(into[done..]);
+            _inStart += n;
             done += n;
         }
         return true;
