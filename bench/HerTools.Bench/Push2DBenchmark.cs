@@ -5,7 +5,8 @@ using HerTools.Core.Training;
 namespace HerTools.Bench;
 
 /// <summary>
-/// <c>push2d [--seeds N] [--preset NAME] [--eval-every STEPS] [--set "key=value;key=value"]</c>: trains the <c>push2d</c> preset once per
+/// <c>push2d [--seeds N] [--preset NAME | --config FILE] [--eval-every STEPS] [--set "key=value;key=value"]</c>: trains the <c>push2d</c> preset
+/// (or the config file, for tuning a candidate) once per
 /// seed (0..N-1, 5 by default), evaluating every <c>--eval-every</c> steps (the preset's <c>eval_freq</c> by default) under the spec's
 /// protocol, and prints per seed and as medians the training seconds (evaluation excluded: progress.csv's <c>wall_time_s</c>) and
 /// environment steps until evaluation success first reaches 0.9 (<c>Infinity</c> when it never does within the budget); then the same
@@ -18,6 +19,7 @@ public static class Push2DBenchmark
     {
         int seeds = args.Int("seeds", 5);
         string preset = args.String("preset", "push2d");
+        string config = args.String("config", "");
         int evalEvery = args.Int("eval-every", 0);
         string[] overrides = args.String("set", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         args.EnsureAllUsed();
@@ -28,9 +30,9 @@ public static class Push2DBenchmark
         string? plainAlgo = null;
         for (int seed = 0; seed < seeds; seed++)
         {
-            var config = Load(preset, overrides, seed, evalEvery, algo: null);
-            plainAlgo ??= PlainAlgo(config.Algo);
-            using (var run = BenchRun.Train(config))
+            var runConfig = Load(config, preset, overrides, seed, evalEvery, algo: null);
+            plainAlgo ??= PlainAlgo(runConfig.Algo);
+            using (var run = BenchRun.Train(runConfig))
             {
                 var evals = CsvLog<EvalRow>.ReadAll(run.Result.EvalCsvPath);
                 var wallAt = CsvLog<ProgressRow>.ReadAll(run.Result.ProgressCsvPath).ToDictionary(r => r.Timesteps, r => r.WallTimeSeconds);
@@ -42,7 +44,7 @@ public static class Push2DBenchmark
                 BenchArgs.Print($"seed{seed}_steps_to_0_9", t);
                 BenchArgs.Print($"seed{seed}_final_success", evals[^1].SuccessRate);
             }
-            using (var plain = BenchRun.Train(Load(preset, overrides, seed, evalEvery, plainAlgo)))
+            using (var plain = BenchRun.Train(Load(config, preset, overrides, seed, evalEvery, plainAlgo)))
             {
                 double success = CsvLog<EvalRow>.ReadAll(plain.Result.EvalCsvPath)[^1].SuccessRate;
                 noHer.Add(success);
@@ -55,12 +57,12 @@ public static class Push2DBenchmark
         return 0;
     }
 
-    private static RunConfig Load(string preset, string[] overrides, int seed, int evalEvery, string? algo)
+    private static RunConfig Load(string configFile, string preset, string[] overrides, int seed, int evalEvery, string? algo)
     {
         List<string> set = [.. overrides, $"seed={seed}", "checkpoint.keep_best=false"];
         if (evalEvery > 0) set.AddRange([$"eval.eval_freq={evalEvery}", $"log.log_interval={evalEvery}"]);
         if (algo is not null) set.Add($"algo={algo}");
-        return ConfigLoader.LoadPreset(preset, set);
+        return configFile.Length > 0 ? ConfigLoader.LoadFile(configFile, set) : ConfigLoader.LoadPreset(preset, set);
     }
 
     // The same learner with plain replay: the registered algorithm of that learner that does not relabel.
