@@ -161,7 +161,7 @@ public class ConfigLoaderTests
     [InlineData("bitflip", "her")]
     [InlineData("point_goal_td3", "td3_her")]
     [InlineData("point_goal_sac", "sac_her")]
-    [InlineData("push2d", "sac_her")]
+    [InlineData("push2d", "her")]
     public void Shipped_presets_load_from_the_assembly(string name, string algo)
     {
         var preset = Presets.Find(name);
