@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Training;
@@ -47,16 +45,7 @@ public sealed class CheckpointLoadingTests : IDisposable
     /// <summary>Makes the manifest of checkpoint <paramref name="step"/> vouch for <paramref name="fileName"/> as it is now.</summary>
     private void Rehash(long step, string fileName)
     {
-        byte[] bytes = File.ReadAllBytes(Path.Combine(Checkpoint(step), fileName));
-        string manifestPath = Path.Combine(Checkpoint(step), CheckpointStore.ManifestFileName);
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        foreach (var entry in manifest["files"]!.AsArray())
-        {
-            if ((string)entry!["name"]! != fileName) continue;
-            entry["bytes"] = bytes.Length;
-            entry["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        }
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        CheckpointManifestEdits.Vouch(Checkpoint(step), fileName);
     }
 
     private CheckpointException Resume(long step) =>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Training;
@@ -44,16 +42,7 @@ public sealed class LearnerCheckpointTests : IDisposable
     {
         string target = Path.Combine(to, fileName);
         File.Copy(Path.Combine(from, fileName), target, overwrite: true);
-        byte[] bytes = File.ReadAllBytes(target);
-        string manifestPath = Path.Combine(to, CheckpointStore.ManifestFileName);
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        foreach (var entry in manifest["files"]!.AsArray())
-        {
-            if ((string)entry!["name"]! != fileName) continue;
-            entry["bytes"] = bytes.Length;
-            entry["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        }
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        CheckpointManifestEdits.Vouch(to, fileName);
     }
 
     [Theory]

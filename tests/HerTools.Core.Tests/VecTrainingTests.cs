@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using HerTools.Core.Checkpoints;
 using HerTools.Core.Config;
 using HerTools.Core.Metrics;
@@ -190,14 +188,6 @@ public class VecTrainingTests : IDisposable
     private static void Rewrite(string checkpoint, string fileName, byte[] bytes)
     {
         File.WriteAllBytes(Path.Combine(checkpoint, fileName), bytes);
-        string manifestPath = Path.Combine(checkpoint, CheckpointStore.ManifestFileName);
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        foreach (var entry in manifest["files"]!.AsArray())
-        {
-            if ((string)entry!["name"]! != fileName) continue;
-            entry["bytes"] = bytes.Length;
-            entry["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        }
-        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        CheckpointManifestEdits.Vouch(checkpoint, fileName);
     }
 }
